@@ -1,0 +1,20 @@
+"""Scan settings: what the CLI flags and the configuration file decide."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class ScanConfig:
+    var_files: list = field(default_factory=list)        # --var-file, in order
+    variables: dict = field(default_factory=dict)        # --var NAME=VALUE
+    policy_dirs: list = field(default_factory=list)      # extra policy folders
+    select: list = field(default_factory=list)           # rule ids / names / prefixes; empty = all
+    ignore: list = field(default_factory=list)
+    severity_overrides: dict = field(default_factory=dict)   # rule id -> severity
+    exclude: list = field(default_factory=list)          # path globs relative to the scan root
+    data_map: dict = field(default_factory=dict)         # address/name glob -> personal (bool)
+    personal_words: list = field(default_factory=list)   # extra vocabulary
+    fail_on: str = "high"
+    source: Path | None = None                           # the configuration file read, if any

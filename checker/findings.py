@@ -1,0 +1,40 @@
+"""Turn policy evaluations into report findings: severity in context, ordering, fingerprints."""
+from __future__ import annotations
+
+from .config import ScanConfig
+from .model import SEVERITIES, Finding, severity_rank
+
+
+def from_evaluations(evaluations, config: ScanConfig) -> list[Finding]:
+    out = []
+    for ev in evaluations:
+        if ev.status == "pass":
+            continue
+        policy, resource = ev.policy, ev.resource
+        personal = _personal(resource)
+        severity = config.severity_overrides.get(policy.id) or contextual_severity(policy.severity, personal)
+        out.append(Finding(
+            rule_id=policy.id, title=policy.title, category=policy.category, severity=severity,
+            status=ev.status, resource=resource.address, resource_type=resource.type,
+            location=ev.location, personal_data=personal, message=ev.message,
+            evidence=ev.evidence, path=ev.path, remediation=policy.remediation.get("text", ""),
+        ).with_fingerprint())
+    return sort_findings(out)
+
+
+def _personal(resource) -> bool:
+    fact = resource.facets.get("personal_data")
+    return fact is not None and fact.value is True
+
+
+def contextual_severity(base: str, personal: bool) -> str:
+    """The same gap ranks one step higher on a store of personal data."""
+    if personal:
+        return SEVERITIES[min(severity_rank(base) + 1, len(SEVERITIES) - 1)]
+    return base
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (-severity_rank(f.severity), f.status != "fail",
+                                           not f.personal_data, f.location.file, f.location.line,
+                                           f.resource, f.rule_id))

@@ -1,0 +1,191 @@
+"""Load Terraform directories into RawResources: choose root modules, feed them their
+variables (tfvars, --var-file, --var), evaluate them with their local modules."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from ..discover import read_text
+from ..errors import EvalError, InputError
+from ..hcl import ast
+from ..hcl.evaluate import evaluate
+from ..hcl.parser import parse_hcl
+from ..model import RawResource
+from .module import Context, ModuleInstance, _EMPTY_SCOPE
+
+LOCAL_SOURCE_PREFIXES = ("./", "../", ".\\", "..\\")
+
+
+@dataclass
+class TerraformResult:
+    resources: list = field(default_factory=list)     # RawResource
+    errors: list = field(default_factory=list)        # InputError
+    notes: list = field(default_factory=list)         # InputError (did not fail the scan)
+    files: list = field(default_factory=list)         # rel paths of every .tf read
+
+
+def load_terraform(dirs: list[Path], explicit: set, scan_root: Path, *,
+                   var_files: list[Path] = (), cli_vars: dict[str, str] | None = None,
+                   parse: Optional[Callable[[Path, str], ast.File]] = None) -> TerraformResult:
+    """Evaluate every root module among `dirs`.
+
+    A directory that another scanned directory calls as a local module is evaluated only
+    through that call (with its real inputs), unless the user named it explicitly.
+    """
+    parse = parse or _parse_file
+    result = TerraformResult()
+    parsed: dict[Path, ast.File] = {}
+
+    def parse_cached(path: Path) -> ast.File:
+        if path not in parsed:
+            rel = ctx_rel(path, scan_root)
+            parsed[path] = parse(path, rel)
+            result.files.append(rel)
+        return parsed[path]
+
+    called = _locally_called_dirs(dirs, parse_cached, result)
+    for directory in dirs:
+        directory = directory.resolve()
+        if directory in called and directory not in explicit:
+            continue
+        ctx = Context(scan_root, parse_cached, _source_resolver(directory))
+        try:
+            inputs = root_variables(directory, ctx, var_files, cli_vars or {})
+        except InputError as exc:
+            result.errors.append(exc)
+            inputs = {}
+        root = ModuleInstance(ctx, directory, "", inputs)
+        resources: list[RawResource] = []
+        try:
+            resources = list(root.raw_resources())
+        except RecursionError:
+            ctx.errors.append(InputError("configuration nested too deeply to evaluate",
+                                         ctx.rel(directory)))
+        result.resources.extend(resources)
+        result.errors.extend(ctx.errors)
+        result.notes.extend(ctx.notes)
+    result.errors = _dedupe(result.errors)
+    result.notes = _dedupe(result.notes)
+    return result
+
+
+def ctx_rel(path: Path, root: Path) -> str:
+    import os
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return Path(os.path.relpath(path.resolve(), root)).as_posix()
+
+
+def _dedupe(items: list) -> list:
+    seen, out = set(), []
+    for item in items:
+        key = (item.file, item.line, item.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+def _parse_file(path: Path, rel: str) -> ast.File:
+    return parse_hcl(read_text(path, rel), rel)
+
+
+def _locally_called_dirs(dirs: list[Path], parse: Callable, result: TerraformResult) -> set:
+    called = set()
+    for directory in dirs:
+        for path in sorted(directory.glob("*.tf")):
+            try:
+                parsed = parse(path)
+            except InputError:
+                continue   # reported when the directory itself is evaluated
+            for block in parsed.body.blocks_of("module"):
+                source = block.body.attributes.get("source")
+                if (source is not None and isinstance(source.expr, ast.Literal)
+                        and isinstance(source.expr.value, str)
+                        and source.expr.value.startswith(LOCAL_SOURCE_PREFIXES)):
+                    target = (directory / source.expr.value).resolve()
+                    if target != directory.resolve():
+                        called.add(target)
+    return called
+
+
+def _source_resolver(root_dir: Path) -> Callable:
+    manifest = _modules_manifest(root_dir)
+
+    def resolve(module_dir: Path, source: str, key: str, caller: str) -> Optional[Path]:
+        if source.startswith(LOCAL_SOURCE_PREFIXES):
+            target = (module_dir / source.replace("\\", "/")).resolve()
+            return target if target.is_dir() else None
+        entry = manifest.get(key)
+        if entry:
+            target = (root_dir / entry).resolve()
+            return target if target.is_dir() else None
+        return None
+
+    return resolve
+
+
+def _modules_manifest(root_dir: Path) -> dict:
+    """`.terraform/modules/modules.json`, written by `terraform init`: module key -> dir."""
+    path = root_dir / ".terraform" / "modules" / "modules.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {m["Key"]: m["Dir"] for m in data.get("Modules", [])
+                if isinstance(m, dict) and m.get("Key") and m.get("Dir")}
+    except (OSError, ValueError, AttributeError, TypeError):
+        return {}
+
+
+# ------------------------------------------------------------------ root variables
+def root_variables(directory: Path, ctx: Context, var_files: list[Path], cli_vars: dict) -> dict:
+    """Values of the root module's variables, in Terraform's precedence order (later wins):
+    terraform.tfvars, terraform.tfvars.json, *.auto.tfvars(.json) in lexical order,
+    --var-file in order, --var."""
+    values: dict[str, Any] = {}
+    files = [directory / "terraform.tfvars", directory / "terraform.tfvars.json"]
+    files += sorted(p for p in directory.iterdir()
+                    if p.name.endswith((".auto.tfvars", ".auto.tfvars.json")))
+    files = [f for f in files if f.is_file()] + [Path(f) for f in var_files]
+    for path in files:
+        values.update(load_var_file(path, ctx.rel(path)))
+    for name, raw in cli_vars.items():
+        values[name] = parse_cli_value(raw)
+    return values
+
+
+def load_var_file(path: Path, rel: str) -> dict:
+    text = read_text(path, rel)
+    if path.name.endswith(".json"):
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise InputError(f"invalid JSON: {exc}", rel, getattr(exc, "lineno", 0)) from None
+        if not isinstance(data, dict):
+            raise InputError("a .tfvars.json file must hold a JSON object", rel, 1)
+        return data
+    parsed = parse_hcl(text, rel)
+    values = {}
+    for name, attr in parsed.body.attributes.items():
+        try:
+            values[name] = evaluate(attr.expr, _EMPTY_SCOPE)
+        except EvalError as exc:
+            raise InputError(f"variable {name!r}: {exc.message}", rel, attr.line) from None
+    if parsed.body.blocks:
+        block = parsed.body.blocks[0]
+        raise InputError(f"unexpected block {block.type!r} in a variables file", rel, block.line)
+    return values
+
+
+def parse_cli_value(raw: str) -> Any:
+    """`--var name=value`: complex values are HCL expressions, anything else a string."""
+    text = raw.strip()
+    if text[:1] in ("[", "{", '"'):
+        try:
+            parsed = parse_hcl(f"v = {text}\n", "--var")
+            return evaluate(parsed.body.attributes["v"].expr, _EMPTY_SCOPE)
+        except (InputError, EvalError):
+            pass
+    return raw

@@ -1,0 +1,29 @@
+"""Tests are data: every policy's fixtures against its expected outcomes, plus meta-tests."""
+from pathlib import Path
+
+import pytest
+import yaml
+
+from checker.policy.fixtures import run_fixtures
+from checker.policy.loader import builtin_policy_dir, load_policies
+
+POLICY_FOLDERS = sorted(p.parent for p in builtin_policy_dir().glob("*/policy.yaml"))
+
+
+@pytest.mark.parametrize("folder", POLICY_FOLDERS, ids=[p.name for p in POLICY_FOLDERS])
+def test_fixtures_match_expected(folder: Path):
+    outcome = run_fixtures(folder)
+    assert not outcome.mismatches, "\n".join(outcome.mismatches)
+
+
+@pytest.mark.parametrize("folder", POLICY_FOLDERS, ids=[p.name for p in POLICY_FOLDERS])
+def test_every_policy_has_a_failing_and_a_passing_case(folder: Path):
+    expected = yaml.safe_load((folder / "expected.yaml").read_text())
+    assert "fail" in expected.values(), "no failing fixture"
+    assert "pass" in expected.values(), "no passing fixture"
+
+
+def test_catalog_loads_and_ids_are_unique():
+    policies = load_policies()
+    assert len({p.id for p in policies}) == len(policies) == len(POLICY_FOLDERS)
+    assert len({p.name for p in policies}) == len(policies)
