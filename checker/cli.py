@@ -35,8 +35,8 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "junit", "github", "markdown"]),
+              default="text", show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report here.")
 @click.option("--fail-on", type=SEVERITY_CHOICE, default=None,
               help="Exit 1 when a failing finding is at or above this severity (default: high; none = never).")
@@ -77,11 +77,13 @@ def scan(paths, fmt, output, fail_on, fail_on_unknown, var_files, variables, pol
 
 
 def _render(report, fmt: str, verbose: bool) -> str:
-    if fmt == "json":
-        from .report import json_report
-        return json_report.render(report)
-    from .report import text
-    return text.render(report, verbose=verbose)
+    if fmt == "text":
+        from .report import text
+        return text.render(report, verbose=verbose)
+    import importlib
+    modules = {"json": "json_report", "sarif": "sarif", "junit": "junit", "github": "github",
+               "markdown": "markdown"}
+    return importlib.import_module(f".report.{modules[fmt]}", __package__).render(report)
 
 
 def exit_code(report, fail_on: str, fail_on_unknown: bool = False) -> int:
