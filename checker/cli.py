@@ -149,9 +149,10 @@ def policies_test(folders) -> None:
         targets += [folder] if (folder / "policy.yaml").is_file() else sorted(
             p.parent for p in folder.glob("*/policy.yaml"))
     for folder in targets:
-        outcome = run_fixtures(folder)
-        problems = outcome.mismatches
-        click.echo(f"{'FAIL' if problems else 'ok  '} {outcome.policy_id} ({len(outcome.actual)} resources)")
+        outcomes = run_fixtures(folder)
+        problems = [line for o in outcomes for line in o.mismatches] or ([] if outcomes else ["no fixtures"])
+        evaluated = sum(len(o.actual) for o in outcomes)
+        click.echo(f"{'FAIL' if problems else 'ok  '} {folder.name} ({len(outcomes)} case(s), {evaluated} resources)")
         for line in problems:
             click.echo(f"     {line}")
         failed += bool(problems)

@@ -2362,15 +2362,19 @@ def _no_nested_templatefile(*args):
 
 
 def functions_for(base_dir: str, root: Optional[str] = None, *,
-                  template_parser: Optional[Callable[[str, str], Any]] = None) -> dict[str, Callable]:
-    """FUNCTIONS with the file functions reading relative to `base_dir`, inside `root`.
+                  template_parser: Optional[Callable[[str, str], Any]] = None,
+                  max_file_size: int = MAX_FILE_SIZE) -> dict[str, Callable]:
+    """FUNCTIONS with the file functions reading relative to `base_dir`, inside `root`
+    (default: `base_dir`), files of at most `max_file_size` bytes.
 
-    `template_parser(text, filename)` turns a template file into an ast.Template for
-    templatefile(); by default checker.hcl.parser.parse_template is used when it exists.
-    Give the result to the evaluator as the `functions` attribute of the scope.
+    `template_parser(text, filename)` turns a template file into an ast expression for
+    templatefile(); by default the one of checker.hcl.parser is used (see
+    _default_template_parser). Give the result to the evaluator as the `functions`
+    attribute of the scope.
     """
     table = dict(FUNCTIONS)
-    impls = _file_functions(FileAccess(base_dir, root), table, template_parser)
+    access = FileAccess(base_dir, root, max_file_size)
+    impls = _file_functions(access, table, template_parser)
     table.update({name: _wrap(name, impl, "deep") for name, impl in impls.items()})
     return table
 

@@ -51,7 +51,7 @@ def lambda_function_url(f: Facts) -> None:
     f.flag("authentication", "authorization_type", true_when=lambda v: str(v).upper() == "AWS_IAM",
            default=False, default_reason="authorization_type not set",
            true_reason="authorization_type = AWS_IAM",
-           false_reason='authorization_type = "{value}": the function URL is callable by anyone')
+           false_reason='authorization_type = {value}: the function URL is callable by anyone')
     f.set("public", True, "function URLs are public endpoints", "default", f.where())
 
 

@@ -119,11 +119,22 @@ class Facts:
                      where=self.where(path, raw))
         else:
             truth = true_when(value)
-            self.set(name, truth, (true_reason if truth else false_reason).format(value=value),
+            self.set(name, truth, (true_reason if truth else false_reason).format(value=show(value)),
                      where=self.where(path, raw))
 
 
 _ABSENT = object()
+
+
+def show(value: Any) -> str:
+    """A value as Terraform would print it in a message: true, "text", 5."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return str(value)
 
 
 def get_path(obj: Any, path: str, default: Any = None) -> Any:

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
+from .fixtures import fixture_cases, load_expected
 from .loader import Policy
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -23,10 +22,8 @@ def _env():
 
 
 def render_policy(policy: Policy) -> str:
-    expected_path = policy.folder / "expected.yaml"
-    expected = yaml.safe_load(expected_path.read_text(encoding="utf-8")) if expected_path.is_file() else {}
-    return _env().get_template("policy.md.j2").render(p=policy.meta | {"folder": str(policy.folder)},
-                                                      expected=expected or {})
+    cases = {case.name: load_expected(case) for case in fixture_cases(policy.folder)}
+    return _env().get_template("policy.md.j2").render(p=policy.meta, cases=cases)
 
 
 def render_all(policies: list[Policy]) -> dict[str, str]:
