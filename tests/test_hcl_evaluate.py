@@ -12,7 +12,7 @@ from checker.hcl.ast import (
     Template, TemplateFor, TemplateIf, TupleExpr, Unary, Variable,
 )
 from checker.hcl.evaluate import MAX_DEPTH, ChildScope, evaluate
-from checker.hcl.functions import FUNCTIONS
+from checker.hcl.functions import FUNCTIONS, LimitError
 from checker.values import Unknown
 
 
@@ -539,6 +539,30 @@ def test_depth_below_the_limit_is_fine():
     assert ev(expr) == MAX_DEPTH // 2
 
 
+NESTERS = {
+    "binary": lambda e: Binary("+", e, L(1)),
+    "call": lambda e: Call("abs", (e,)),
+    "template": lambda e: Template(("x", e)),
+    "template-for": lambda e: Template((TemplateFor(None, "x", V("one"), ("[", e, "]")),)),
+    "tuple": lambda e: Index(TupleExpr((e,)), L(0)),
+    "conditional": lambda e: Conditional(L(True), e, L(0)),
+    "for": lambda e: Index(ForExpr(None, "x", V("one"), None, e, None), L(0)),
+    "splat": lambda e: Index(Splat(V("one"), e), L(0)),
+    "try": lambda e: Call("try", (e,)),
+}
+
+
+@pytest.mark.parametrize("kind", NESTERS)
+def test_every_kind_of_nesting_ends_in_an_eval_error(kind):
+    expr = L(1)
+    for _ in range(MAX_DEPTH + 10):
+        expr = NESTERS[kind](expr)
+    with pytest.raises(EvalError) as info:
+        evaluate(expr, Scope(one=[1]))
+    assert "too deep" in info.value.message
+    assert len(info.value.message) < 1000  # nested try() does not pile up messages
+
+
 def test_depth_counts_across_lazy_lookups():
     class Chain:
         """local.n evaluates local.(n-1) + 1: a chain as long as the caller likes."""
@@ -562,6 +586,28 @@ def test_huge_values_are_refused():
     repeat = Call("indent", (L(1_000_000), var("s")))
     assert "too large" in error_of(repeat, s="\n" * 100).message
     assert "too large" in error_of(Call("replace", (var("s"), L("a"), var("s"))), s="a" * 10_000).message
+
+
+def test_try_and_can_do_not_hide_pdguard_limits():
+    deep = L(1)
+    for _ in range(MAX_DEPTH + 5):
+        deep = Binary("+", deep, L(1))
+    with pytest.raises(LimitError):
+        ev(Call("try", (deep, L("fallback"))))
+    with pytest.raises(LimitError):
+        ev(Call("can", (deep,)))
+    doubled = Template((var("b"), var("b")))
+    with pytest.raises(LimitError):
+        ev(Call("try", (doubled, L(""))), b="x" * 6_000_000)
+    with pytest.raises(LimitError):
+        ev(Call("can", (Call("jsonencode", (var("n"),)),)), n=_nested_list(1000))
+
+
+def _nested_list(depth):
+    value = []
+    for _ in range(depth):
+        value = [value]
+    return value
 
 
 def test_unknown_node_type_is_an_eval_error():

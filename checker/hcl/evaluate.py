@@ -18,17 +18,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
-from typing import Any, Iterator, Optional, Protocol
+from typing import Any, Iterator, Protocol
 
 from checker.errors import EvalError
 from checker.hcl import ast
 from checker.hcl.functions import (
-    FUNCTIONS, MAX_STRING, arithmetic, check_size, collect_unknowns, compare, format_number,
-    is_list, is_map, is_number, kind, to_bool, to_number, to_str, type_name, values_equal,
+    FUNCTIONS, MAX_STRING, LimitError, arithmetic, check_size, collect_unknowns, compare, format_number,
+    is_list, is_map, is_number, to_bool, to_number, to_str, type_name, values_equal,
 )
 from checker.values import Unknown, merge_unknown
 
-MAX_DEPTH = 150  # nested evaluations, counted across lazy lookups (a chain of locals counts)
+MAX_DEPTH = 200  # nested evaluations, counted across lazy lookups (a chain of locals counts)
 
 
 class Scope(Protocol):
@@ -74,7 +74,7 @@ def evaluate(expr: Any, scope: Any) -> Any:
     depth = getattr(_state, "depth", 0)
     line = getattr(expr, "line", 0)
     if depth >= MAX_DEPTH:
-        raise EvalError("expression too deep", line)
+        raise LimitError("expression too deep", line)
     handler = _HANDLERS.get(type(expr))
     if handler is None:
         raise EvalError(f"cannot evaluate {type(expr).__name__}", line)
@@ -86,14 +86,9 @@ def evaluate(expr: Any, scope: Any) -> Any:
             error.line = line
         raise
     except RecursionError:
-        raise EvalError("expression too deep", line) from None
+        raise LimitError("expression too deep", line) from None
     finally:
         _state.depth = depth
-
-
-def _unknown_of(*values: Any) -> Unknown:
-    """One Unknown merging every Unknown inside `values`."""
-    return merge_unknown(*collect_unknowns(*values))
 
 
 def _tolerant_unknowns(*exprs: Any, scope: Any) -> list[Unknown]:
@@ -170,7 +165,7 @@ class _Renderer:
     def add(self, text: str) -> None:
         self.size += len(text)
         if self.size > MAX_STRING:
-            raise EvalError("value too large", self.line)
+            raise LimitError("value too large", self.line)
         self.chunks.append(text)
 
     def render(self, parts: tuple, scope: Any) -> None:
@@ -234,6 +229,8 @@ def _template(expr: ast.Template, scope: Any) -> Any:
 def _index_sequence(sequence: Any, key: Any, line: int) -> Any:
     try:
         number = to_number(key)
+    except LimitError:
+        raise
     except EvalError:
         raise EvalError(f"a list index must be a number, got {type_name(key)}", line) from None
     if isinstance(number, float):
@@ -320,6 +317,8 @@ def _operand(value: Any, op: str, side: str, convert: Callable[[Any], Any], line
         raise EvalError(f"invalid {side} operand for {op}: null value", line)
     try:
         return convert(value)
+    except LimitError:
+        raise
     except EvalError as error:
         raise EvalError(f"invalid {side} operand for {op}: {error.message}", line) from None
 
@@ -483,16 +482,21 @@ def _expand_final(args: list, name: str, line: int) -> Any:
 
 def _try(expr: ast.Call, scope: Any) -> Any:
     """try(a, b, ...): the first argument that evaluates without error (Unknown included:
-    Terraform cannot tell either whether it would fail later)."""
+    Terraform cannot tell either whether it would fail later). Exceeding pdguard's limits is
+    not such an error: falling back then would be a guess."""
     if not expr.args:
         raise EvalError("try(): at least one argument is required", expr.line)
-    errors = []
+    last_error = ""
     for arg in expr.args:
         try:
             return evaluate(arg, scope)
+        except LimitError:
+            raise  # pdguard's limit, not a failure Terraform would see
         except EvalError as error:
-            errors.append(error.message)
-    raise EvalError(f"try(): no expression succeeded; the last error: {errors[-1]}", expr.line)
+            last_error = error.message
+    if len(last_error) > 300:  # nested try() calls would repeat each other's messages
+        last_error = last_error[:300] + "..."
+    raise EvalError(f"try(): no expression succeeded; the last error: {last_error}", expr.line)
 
 
 def _can(expr: ast.Call, scope: Any) -> Any:
@@ -500,6 +504,8 @@ def _can(expr: ast.Call, scope: Any) -> Any:
         raise EvalError("can(): exactly one argument is required", expr.line)
     try:
         value = evaluate(expr.args[0], scope)
+    except LimitError:
+        raise
     except EvalError:
         return False
     return value if isinstance(value, Unknown) else True

@@ -69,12 +69,17 @@ MAX_FORMAT_WIDTH = 100_000   # width or precision of one format() verb
 REGEX_TIMEOUT = 1.0          # seconds for one regular-expression operation
 
 
+class LimitError(EvalError):
+    """Input beyond pdguard's own limits (too deep, too large, too slow). Terraform would not
+    fail there, so try() and can() must not treat it as a failed expression."""
+
+
 def fail(message: str) -> NoReturn:
     raise EvalError(message)
 
 
 def too_large() -> NoReturn:
-    fail("value too large")
+    raise LimitError("value too large")
 
 
 def check_size(value: Any) -> Any:
@@ -101,7 +106,7 @@ class _Budget:
         if self.nodes > MAX_NODES:
             too_large()
         if depth > MAX_VALUE_DEPTH:
-            fail("value nested too deeply")
+            raise LimitError("value nested too deeply")
 
     def text(self, length: int) -> None:
         self.chars += length
@@ -161,7 +166,7 @@ def normalize_number(value: Any) -> Any:
             fail("number out of range")
         if value == value.to_integral_value():
             if value.adjusted() > MAX_INT_BITS // 3:
-                fail("number too large")
+                raise LimitError("number too large")
             value = int(value)
         else:
             value = float(value)
@@ -171,7 +176,7 @@ def normalize_number(value: Any) -> Any:
         if value.is_integer():
             value = int(value)
     if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
-        fail("number too large")
+        raise LimitError("number too large")
     return value
 
 
@@ -243,7 +248,7 @@ def arithmetic(op: str, left: Any, right: Any) -> Any:
         fail("divide by zero" if op == "/" else "modulo by zero")
     if isinstance(left, int) and isinstance(right, int):
         if op == "*" and left.bit_length() + right.bit_length() > MAX_INT_BITS + 1:
-            fail("number too large")
+            raise LimitError("number too large")
         if op == "%":
             remainder = abs(left) % abs(right)
             return -remainder if left < 0 else remainder
@@ -287,7 +292,7 @@ def collect_unknowns(*values: Any) -> list[Unknown]:
         elif value is None or isinstance(value, (str, int, float)):
             continue
         elif depth >= MAX_VALUE_DEPTH:
-            fail("value nested too deeply")
+            raise LimitError("value nested too deeply")
         elif is_map(value):
             stack.extend((item, depth + 1) for item in reversed(list(value.values())))
         elif is_list(value):
@@ -435,9 +440,10 @@ def _wrap(name: str, impl: Callable[..., Any], unknowns: str) -> Callable[..., A
                     return pending
             return check_size(impl(*args))
         except EvalError as error:
-            raise EvalError(f"{name}(): {error.message}") from None
+            raise type(error)(f"{name}(): {error.message}") from None
         except _PYTHON_ERRORS as error:
-            raise EvalError(f"{name}(): {_describe(error)}") from None
+            limit = isinstance(error, (RecursionError, TimeoutError))
+            raise (LimitError if limit else EvalError)(f"{name}(): {_describe(error)}") from None
 
     function.__name__ = name
     function.__doc__ = impl.__doc__
@@ -748,6 +754,8 @@ def _format(spec: str, args: Sequence) -> str:
                  f"need index {next_arg + 1} but have {len(args)} total")
         try:
             text = _format_verb(verb, args[next_arg])
+        except LimitError:
+            raise
         except EvalError as error:
             fail(f"unsupported value for {verb.group(0)!r} at {start}: {error.message}")
         next_arg += 1
@@ -806,8 +814,7 @@ def _go_integer(number: Any, mode: str, flags: str, width: Optional[int],
     """Go's fmt for a big.Int (%b %d %o %x %X with flags, width, precision)."""
     if isinstance(number, float):
         fail("an integer is required")
-    digits = {"b": "b", "d": "d", "o": "o", "x": "x", "X": "X"}[mode]
-    digits = format(abs(number), digits)
+    digits = format(abs(number), mode)  # the verbs b d o x X mean the same in Python
     sign = "-" if number < 0 else "+" if "+" in flags else " " if " " in flags else ""
     prefix = {"b": "0b", "o": "0", "x": "0x", "X": "0X"}.get(mode, "") if "#" in flags else ""
     zeros = 0
@@ -1061,7 +1068,7 @@ def _translate_go_regex(pattern: str) -> str:
 def compile_go_regex(pattern: str) -> Any:
     """A compiled Python pattern behaving like Go's regexp.Compile(pattern)."""
     if len(pattern) > 65536:
-        fail("regular expression too long")
+        raise LimitError("regular expression too long")
     engine = _regex or re
     try:
         return engine.compile(_translate_go_regex(pattern), engine.ASCII)

@@ -11,8 +11,19 @@ from typing import Iterable, Optional
 
 from ..model import RawResource, Resource
 from ..values import refs_of
-from . import aws_s3, aws_data, aws_network, aws_compute, azure, gcp  # noqa: F401  (registration)
 from .base import ATTACHMENTS, DATA_STORE_KINDS, TYPES, Facts, get_path
+
+
+def _register_providers() -> None:
+    """Import every provider module of this package: importing one registers its types."""
+    import importlib
+    import pkgutil
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name not in ("base",):
+            importlib.import_module(f"{__name__}.{info.name}")
+
+
+_register_providers()
 
 _INDEX = re.compile(r"\[[^\]]*\]$")
 

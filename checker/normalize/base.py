@@ -12,7 +12,20 @@ from typing import Any, Callable, Iterable, Optional
 from ..model import Fact, Location, RawResource, Resource, unknown_fact
 from ..values import is_unknown, refs_of
 
-# Data stores: the kinds whose content may be personal data.
+# Canonical kinds. Data stores (whose content may be personal data):
+#   object_store, sql_database, nosql_database, search_cluster, cache, data_warehouse,
+#   block_storage, file_storage, message_queue, snapshot
+# Everything else that matters to exposure:
+#   security_group (also NSGs and firewalls: facet ingress.rules of network.IngressRule),
+#   api_endpoint, web_app (App Service, Function App, Cloud Run, Cloud Functions),
+#   load_balancer, load_balancer_listener, cdn, compute_instance, container_cluster,
+#   network, key, function, integration, other
+#
+# Facets every data store should set where the service has the notion:
+#   public (bool), authentication (bool), encryption.at_rest (bool), encryption.key_owner
+#   ("customer" | "provider"), encryption.in_transit (bool), access_logging (bool),
+#   retention (bool), region (str), port (int)
+# personal_data is set by classify.py, never by a normalizer.
 DATA_STORE_KINDS = frozenset({
     "object_store", "sql_database", "nosql_database", "search_cluster", "cache",
     "data_warehouse", "block_storage", "file_storage", "message_queue", "snapshot",
