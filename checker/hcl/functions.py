@@ -945,16 +945,26 @@ _POSIX_CLASSES = {
     "print": " -~", "punct": "!-/:-@\\[-`{-~", "space": "\\t\\n\\v\\f\\r ", "upper": "A-Z",
     "word": "0-9A-Za-z_", "xdigit": "0-9A-Fa-f",
 }
+_WORD = "0-9A-Za-z_"
+_ASCII_CLASSES = {  # Go's \d \w \s \b are ASCII-only (Python's would be Unicode)
+    "d": "[0-9]", "D": "[^0-9]", "w": f"[{_WORD}]", "W": f"[^{_WORD}]",
+    "s": "[\\t\\n\\f\\r ]", "S": "[^\\t\\n\\f\\r ]",
+    "b": f"(?:(?<=[{_WORD}])(?![{_WORD}])|(?<![{_WORD}])(?=[{_WORD}]))",
+    "B": f"(?:(?<=[{_WORD}])(?=[{_WORD}])|(?<![{_WORD}])(?![{_WORD}]))",
+}
 _FLAG_GROUP = re.compile(r"\(\?([a-zA-Z]*)(?:-([a-zA-Z]*))?([):])")
 _NAMED_GROUP = re.compile(r"\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>")
 _POSIX_CLASS = re.compile(r"\[:(\^?)([a-z]+):\]")
 
 
-def _translate_escape(pattern: str, index: int) -> tuple[int, str]:
+def _translate_escape(pattern: str, index: int, in_class: bool = False) -> tuple[int, str]:
     """One RE2 escape starting at pattern[index] == "\\" -> (next index, Python text)."""
     if index + 1 >= len(pattern):
         fail("trailing backslash in regular expression")
     char = pattern[index + 1]
+    if char in _ASCII_CLASSES and not (in_class and char in "DWSbB"):
+        text = _ASCII_CLASSES[char]
+        return index + 2, text[1:-1] if in_class else text
     if char == "z":
         return index + 2, r"\Z"
     if char == "Q":  # \Q...\E quotes literal text
@@ -997,7 +1007,7 @@ def _translate_class(pattern: str, index: int) -> tuple[int, str]:
                 position = posix.end()
                 continue
         if char == "\\":
-            position, text = _translate_escape(pattern, position)
+            position, text = _translate_escape(pattern, position, in_class=True)
             out.append(text)
             continue
         out.append("\\" + char if char in "[]&~|" else char)
@@ -1071,7 +1081,7 @@ def compile_go_regex(pattern: str) -> Any:
         raise LimitError("regular expression too long")
     engine = _regex or re
     try:
-        return engine.compile(_translate_go_regex(pattern), engine.ASCII)
+        return engine.compile(_translate_go_regex(pattern))
     except (re.error, getattr(engine, "error", re.error)) as error:
         fail(f"invalid regular expression {_quote(pattern)}: {error}")
 
