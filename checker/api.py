@@ -22,6 +22,7 @@ class Loaded:
 def load(paths: Iterable, config: ScanConfig) -> Loaded:
     """discover -> load/evaluate -> normalize -> classify -> graph."""
     from . import classify, discover
+    from .formats import load_other_files
     from .graph import Graph
     from .normalize import normalize
     from .terraform.loader import load_terraform
@@ -36,7 +37,11 @@ def load(paths: Iterable, config: ScanConfig) -> Loaded:
     errors += [ScanError(e.file, e.line, e.message) for e in tf.errors]
     notes = [ScanError(e.file, e.line, e.message) for e in tf.notes]
 
-    resources = normalize(tf.resources)
+    other = load_other_files(found.other_files, lambda p: discover.relative(p, found.root), config)
+    errors += [ScanError(e.file, e.line, e.message) for e in other.errors]
+    notes += [ScanError(e.file, e.line, e.message) for e in other.notes]
+
+    resources = normalize(tf.resources + other.resources)
     vocabulary = classify.Vocabulary(
         words=classify.PERSONAL_WORDS + tuple(config.personal_words), data_map=dict(config.data_map))
     classify.classify_all(resources, vocabulary)

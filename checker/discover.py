@@ -65,6 +65,11 @@ def discover(paths: list[Path], exclude=lambda rel: False) -> Discovered:
     return found
 
 
+def relative(path: Path, root: Path) -> str:
+    """A path as reports show it: relative to the scan root, with forward slashes."""
+    return _rel(path, root) or path.name
+
+
 def _rel(path: Path, root: Path) -> str:
     try:
         rel = path.resolve().relative_to(root).as_posix()

@@ -15,7 +15,7 @@ def from_evaluations(evaluations, config: ScanConfig) -> list[Finding]:
         severity = config.severity_overrides.get(policy.id) or contextual_severity(policy.severity, personal)
         out.append(Finding(
             rule_id=policy.id, title=policy.title, category=policy.category, severity=severity,
-            status=ev.status, resource=resource.address, resource_type=resource.type,
+            status=ev.status, resource=resource.address, resource_type=resource.display_type,
             location=ev.location, personal_data=personal, message=ev.message,
             evidence=ev.evidence, path=ev.path, remediation=policy.remediation.get("text", ""),
         ).with_fingerprint())

@@ -44,6 +44,8 @@ class RawResource:
     module: str = ""                                 # "module.a.module.b" ('' = root)
     mode: str = "managed"                            # managed | data
     source_format: str = "terraform"                 # terraform | cloudformation | plan | state
+    source_type: str = ""        # the type as the input names it when `type` is a translation
+                                 # (AWS::S3::Bucket for a template normalized as aws_s3_bucket)
 
     def line_of(self, path: str) -> int:
         """Line of an attribute path ("a.0.b"), falling back to its nearest parent, then the
@@ -101,6 +103,11 @@ class Resource:
     @property
     def attributes(self) -> dict:
         return self.raw.attributes
+
+    @property
+    def display_type(self) -> str:
+        """The resource type as the user wrote it."""
+        return self.raw.source_type or self.type
 
     def fact(self, name: str) -> Optional[Fact]:
         return self.facets.get(name)

@@ -325,7 +325,12 @@ def test_go_regex_syntax():
     assert call("regex", "^(a)(x)?$", "a") == ["a", None]  # a group that did not take part is null
     assert call("regexall", "a$", "a\na") == ["a"]  # $ is the end of the text without (?m)
     assert call("regexall", "(?m)a$", "a\na") == ["a", "a"]
-    assert call("regexall", "\\d", "٣3") == ["3"]  # \d is ASCII only, as in Go
+    assert call("regexall", "\\d", "٣3") == ["3"]  # \d \w \s \b are ASCII only, as in Go
+    assert call("regexall", "\\w+", "éab_1") == ["ab_1"]
+    assert call("regexall", "[\\d.]+", "x1.5y") == ["1.5"]
+    assert call("regexall", "\\pL+", "12héllo3") == ["héllo"]  # \pL and (?i) are Unicode
+    assert call("regex", "(?i)é", "É") == "É"
+    assert call("regex", "\\101", "zA") == "A"  # octal escape
 
 
 def test_replace_with_go_templates():

@@ -11,8 +11,8 @@ Values are plain Python: None, bool, int, float, str, list, dict, any Mapping or
 scope hands out (lazy ones included), and `Unknown` for whatever is only known after apply.
 Unknown flows through every operation and keeps its refs; a condition or a key that is
 Unknown makes the result Unknown rather than a guess. Everything Terraform would reject is an
-EvalError carrying the line; hostile input (deep nesting, huge values) is an EvalError too,
-never a RecursionError or an exhausted memory.
+EvalError carrying the line. Hostile input (deep nesting, huge values) is a LimitError, an
+EvalError that try() and can() do not swallow, never a RecursionError or exhausted memory.
 """
 from __future__ import annotations
 
@@ -23,8 +23,9 @@ from typing import Any, Iterator, Protocol
 from checker.errors import EvalError
 from checker.hcl import ast
 from checker.hcl.functions import (
-    FUNCTIONS, MAX_STRING, LimitError, arithmetic, check_size, collect_unknowns, compare, format_number,
-    is_list, is_map, is_number, to_bool, to_number, to_str, type_name, values_equal,
+    FUNCTIONS, MAX_STRING, LimitError, arithmetic, check_size, collect_unknowns, compare,
+    format_number, is_list, is_map, is_number, to_bool, to_number, to_str, type_name,
+    values_equal,
 )
 from checker.values import Unknown, merge_unknown
 

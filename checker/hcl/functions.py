@@ -12,7 +12,8 @@ UNKNOWN rule the function was registered with:
 
 - "deep" (the default): an UNKNOWN anywhere inside the arguments makes the result UNKNOWN,
   merging every ref. Terraform needs wholly known arguments for these (scalar functions,
-  and those rendering or comparing whole structures: jsonencode, format, join, sort, ...).
+  and those rendering or comparing whole structures: format, join, sort, yamlencode, ...;
+  jsonencode instead returns a PartialJSON, an UNKNOWN that keeps the document).
 - "args": only a top-level UNKNOWN argument does; the function then works elementwise and
   keeps UNKNOWN elements (concat, length, merge, flatten, ...).
 - "self": the function deals with UNKNOWN itself (lookup, coalesce, sensitive, ...).
@@ -2158,7 +2159,7 @@ class FileAccess:
         """The bytes of file `path`, or Unknown when it may not or should not be read."""
         real = self.resolve(path)
         if real is None:
-            return Unknown(f"file {path} is outside the scanned directory tree; not read")
+            return Unknown(f"{path} is outside the scanned directory tree; not read")
         try:
             info = os.stat(real)
         except FileNotFoundError:
@@ -2288,10 +2289,13 @@ def _file_functions(access: Optional[FileAccess], table: dict,
                     template_parser: Optional[Callable[[str, str], Any]]) -> dict[str, Callable]:
     """The functions needing the filesystem, bound to `access` (None: all give UNKNOWN)."""
 
-    def read(path: Any) -> Any:
+    def not_read(path: str) -> Unknown:
         if access is None:
-            return Unknown(f"file {to_str(path)} not read: no module directory given")
-        return access.read(to_str(path))
+            return Unknown(f"{path} not read: no module directory given")
+        return Unknown(f"{path} is outside the scanned directory tree; not read")
+
+    def read(path: Any) -> Any:
+        return not_read(to_str(path)) if access is None else access.read(to_str(path))
 
     def file(path):
         data = read(path)
@@ -2319,7 +2323,7 @@ def _file_functions(access: Optional[FileAccess], table: dict,
         text = to_str(path)
         real = access.resolve(text) if access is not None else None
         if real is None:
-            return Unknown(f"fileexists(): {text} is not inside the scanned directory tree")
+            return not_read(text)
         if os.path.isdir(real):
             fail(f"{text} is a directory, not a file")
         return os.path.isfile(real)
@@ -2328,7 +2332,7 @@ def _file_functions(access: Optional[FileAccess], table: dict,
         text = to_str(path)
         base = access.resolve(text) if access is not None else None
         if base is None:
-            return Unknown(f"fileset(): {text} is not inside the scanned directory tree")
+            return not_read(text)
         glob = to_str(pattern)
         matcher = re.compile(_glob_regex(glob[2:] if glob.startswith("./") else glob))
         found, seen = [], 0
