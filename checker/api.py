@@ -21,7 +21,7 @@ class Loaded:
 
 def load(paths: Iterable, config: ScanConfig) -> Loaded:
     """discover -> load/evaluate -> normalize -> classify -> graph."""
-    from . import classify, discover
+    from . import classify, discover, exposure, parse_cache
     from .formats import load_other_files
     from .graph import Graph
     from .normalize import normalize
@@ -33,7 +33,8 @@ def load(paths: Iterable, config: ScanConfig) -> Loaded:
     errors = [ScanError(str(p), 0, "path does not exist") for p in missing]
 
     tf = load_terraform(found.terraform_dirs, found.explicit_dirs, found.root,
-                        var_files=[Path(v) for v in config.var_files], cli_vars=config.variables)
+                        var_files=[Path(v) for v in config.var_files], cli_vars=config.variables,
+                        parse=parse_cache.parse)
     errors += [ScanError(e.file, e.line, e.message) for e in tf.errors]
     notes = [ScanError(e.file, e.line, e.message) for e in tf.notes]
 
@@ -45,11 +46,13 @@ def load(paths: Iterable, config: ScanConfig) -> Loaded:
     vocabulary = classify.Vocabulary(
         words=classify.PERSONAL_WORDS + tuple(config.personal_words), data_map=dict(config.data_map))
     classify.classify_all(resources, vocabulary)
-    return Loaded(Graph(resources), found.root, errors, notes)
+    graph = Graph(resources)
+    exposure.analyse(graph)
+    return Loaded(graph, found.root, errors, notes)
 
 
 def scan(paths: Iterable, config: Optional[ScanConfig] = None) -> Report:
-    from . import findings
+    from . import findings, suppress
     from .policy.engine import run
     from .policy.loader import load_policies
 
@@ -57,9 +60,11 @@ def scan(paths: Iterable, config: Optional[ScanConfig] = None) -> Report:
     loaded = load(paths, config)
     policies = [p for p in load_policies(tuple(config.policy_dirs)) if _selected(p, config)]
     output = run(policies, loaded.graph)
-    return Report(findings=findings.from_evaluations(output.evaluations, config),
+    found, suppression_notes = suppress.apply(findings.from_evaluations(output.evaluations, config),
+                                              list(loaded.graph), policies, loaded.root, config)
+    return Report(findings=found,
                   errors=loaded.errors + output.errors, resources=list(loaded.graph),
-                  notes=loaded.notes, root=str(loaded.root), policies=policies)
+                  notes=loaded.notes + suppression_notes, root=str(loaded.root), policies=policies)
 
 
 def _selected(policy, config: ScanConfig) -> bool:

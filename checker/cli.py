@@ -99,6 +99,34 @@ def exit_code(report, fail_on: str, fail_on_unknown: bool = False) -> int:
     return EXIT_CLEAN
 
 
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the inventory here.")
+@click.option("--all", "include_all", is_flag=True, help="Every data store, not only those holding personal data.")
+@click.option("--var-file", "var_files", multiple=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--var", "variables", multiple=True, metavar="NAME=VALUE")
+def inventory(paths, fmt, output, include_all, var_files, variables) -> None:
+    """List every store of personal data with how it is protected."""
+    from .api import load
+    from .config import ScanConfig
+    from .inventory import build
+    from .report import inventory as render
+
+    config = ScanConfig(var_files=list(var_files), variables=_parse_vars(variables))
+    loaded = load(paths, config)
+    rows = build(loaded.graph, include_all)
+    text = {"table": render.render_table, "json": render.render_json, "csv": render.render_csv}[fmt](rows)
+    if output:
+        with open(output, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    else:
+        click.echo(text, nl=False)
+    for error in loaded.errors:
+        click.echo(f"pdguard: error: {error.file}:{error.line}: {error.message}", err=True)
+    sys.exit(EXIT_ERROR if loaded.errors else EXIT_CLEAN)
+
+
 @main.group()
 def policies() -> None:
     """Inspect the policy catalog."""

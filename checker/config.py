@@ -17,4 +17,9 @@ class ScanConfig:
     data_map: dict = field(default_factory=dict)         # address/name glob -> personal (bool)
     personal_words: list = field(default_factory=list)   # extra vocabulary
     fail_on: str = "high"
+    fail_on_unknown: bool = False
+    suppressions: list = field(default_factory=list)     # config entries: {rule, resource, reason, expires, owner}
+    forbid_rules: list = field(default_factory=list)     # rules no suppression may silence
+    forbid_severities: list = field(default_factory=list)
+    inline_suppressions: bool = True                     # honour `# pdguard:ignore` comments
     source: Path | None = None                           # the configuration file read, if any

@@ -12,7 +12,8 @@ def from_evaluations(evaluations, config: ScanConfig) -> list[Finding]:
             continue
         policy, resource = ev.policy, ev.resource
         personal = _personal(resource)
-        severity = config.severity_overrides.get(policy.id) or contextual_severity(policy.severity, personal)
+        severity = (config.severity_overrides.get(policy.id)
+                    or contextual_severity(policy.severity, policy.category, resource))
         out.append(Finding(
             rule_id=policy.id, title=policy.title, category=policy.category, severity=severity,
             status=ev.status, resource=resource.address, resource_type=resource.display_type,
@@ -27,11 +28,24 @@ def _personal(resource) -> bool:
     return fact is not None and fact.value is True
 
 
-def contextual_severity(base: str, personal: bool) -> str:
-    """The same gap ranks one step higher on a store of personal data."""
-    if personal:
-        return SEVERITIES[min(severity_rank(base) + 1, len(SEVERITIES) - 1)]
-    return base
+def contextual_severity(base: str, category: str, resource) -> str:
+    """The same gap ranks one step higher on a store of personal data, and one more when the
+    store is reachable from the internet. Public access to a store explicitly classified as
+    public (a website's assets) is only informational: it is public on purpose."""
+    if category == "public-access" and _intended_public(resource):
+        return "info"
+    rank = severity_rank(base)
+    if _personal(resource):
+        rank += 1
+        exposed = resource.facets.get("exposure.internet")
+        if category != "public-access" and exposed is not None and exposed.value is True:
+            rank += 1
+    return SEVERITIES[min(rank, len(SEVERITIES) - 1)]
+
+
+def _intended_public(resource) -> bool:
+    fact = resource.facets.get("personal_data")
+    return fact is not None and fact.value is False and fact.source == "explicit" and "public" in fact.reason.lower()
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

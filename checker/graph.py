@@ -38,6 +38,7 @@ class Graph:
         by_base: dict[str, list[str]] = defaultdict(list)
         for address in list(owner):
             by_base[base_address(address)].append(owner[address])
+        self.exposures: dict = {}       # store address -> exposure.Exposure (set by exposure.analyse)
         self._out: dict[str, set[str]] = defaultdict(set)
         self._in: dict[str, set[str]] = defaultdict(set)
         for r in self.resources.values():

@@ -44,6 +44,7 @@ class RawResource:
     module: str = ""                                 # "module.a.module.b" ('' = root)
     mode: str = "managed"                            # managed | data
     source_format: str = "terraform"                 # terraform | cloudformation | plan | state
+    region: Any = None           # region of the provider configuration it uses, when known
     source_type: str = ""        # the type as the input names it when `type` is a translation
                                  # (AWS::S3::Bucket for a template normalized as aws_s3_bucket)
 
@@ -144,6 +145,7 @@ class Finding:
     suppressed: bool = False
     suppression: Optional[dict] = None
     fingerprint: str = ""
+    baseline: bool = False      # in the --baseline file: listed, not failing
 
     def with_fingerprint(self) -> "Finding":
         return replace(self, fingerprint=fingerprint(self.rule_id, self.resource))
@@ -161,6 +163,8 @@ class Finding:
             out["path"] = [e.to_dict() for e in self.path]
         if self.suppression:
             out["suppression"] = self.suppression
+        if self.baseline:
+            out["baseline"] = True
         return out
 
 
@@ -187,18 +191,23 @@ class Report:
     notes: list = field(default_factory=list)        # of ScanError-like diagnostics that do not fail
     root: str = "."
     policies: list = field(default_factory=list)     # metadata of the policies that ran
+    fixed: list = field(default_factory=list)        # of Finding: in the --diff-base revision only
+    diff_base: str = ""                              # the --diff-base revision, if any
 
     def active(self) -> list:
-        return [f for f in self.findings if not f.suppressed]
+        return [f for f in self.findings if not f.suppressed and not f.baseline]
 
     def summary(self) -> dict:
         by_sev = {s: 0 for s in reversed(SEVERITIES)}
         by_cat: dict = {}
         by_status = {"fail": 0, "unknown": 0}
-        suppressed = 0
+        suppressed = baseline = 0
         for f in self.findings:
             if f.suppressed:
                 suppressed += 1
+                continue
+            if f.baseline:
+                baseline += 1
                 continue
             by_sev[f.severity] += 1
             by_cat[f.category] = by_cat.get(f.category, 0) + 1
@@ -206,11 +215,18 @@ class Report:
         return {"total": sum(by_status.values()), "by_severity": by_sev,
                 "by_category": dict(sorted(by_cat.items())), "by_status": by_status,
                 "suppressed": suppressed, "errors": len(self.errors),
-                "resources": len(self.resources)}
+                "resources": len(self.resources), "baseline": baseline, "fixed": len(self.fixed),
+                "suppressions": {"suppressed": suppressed, **{kind: sum(
+                    1 for n in self.notes if getattr(n, "kind", "") == kind)
+                    for kind in ("expired", "unused", "forbidden", "invalid")}}}
 
     def to_dict(self) -> dict:
         return {
             "findings": [f.to_dict() for f in self.findings],
             "errors": [e.to_dict() for e in self.errors],
             "summary": self.summary(),
+            **({"fixed": [f.to_dict() for f in self.fixed], "diff_base": self.diff_base}
+               if self.diff_base else {}),
+            **({"suppression_notes": notes} if (notes := [
+                n.to_dict() for n in self.notes if getattr(n, "kind", "")]) else {}),
         }

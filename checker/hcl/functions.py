@@ -255,8 +255,9 @@ def arithmetic(op: str, left: Any, right: Any) -> Any:
             return -remainder if left < 0 else remainder
         if op == "/" and left % right == 0:
             return normalize_number(left // right)
-        if op != "/":
-            return normalize_number(left + right if op == "+" else left - right if op == "-" else left * right)
+        if op in ("+", "-", "*"):
+            exact = left + right if op == "+" else left - right if op == "-" else left * right
+            return normalize_number(exact)
     with localcontext(Context(prec=60)):
         x, y = _decimal(left), _decimal(right)
         try:

@@ -23,6 +23,7 @@ TLS_PARAMETERS = {"rds.force_ssl": "1", "require_secure_transport": "1"}
 @register("aws_db_instance", "sql_database")
 def db_instance(f: Facts) -> None:
     set_port(f)
+    f.set_region()
     _publicly_accessible(f)
     if f.get("replicate_source_db") is not None and f.get("storage_encrypted") is None:
         f.set("encryption.at_rest", f.get("kms_key_id") is not None or _unknown_inherited(f),
@@ -44,6 +45,7 @@ def db_instance(f: Facts) -> None:
 @register("aws_rds_cluster", "sql_database")
 def rds_cluster(f: Facts) -> None:
     set_port(f)
+    f.set_region()
     # Cluster instances carry publicly_accessible; the cluster is public when one of them is.
     instances = f.referencing("aws_rds_cluster_instance")
     public = [i for i in instances if as_bool(i.attributes.get("publicly_accessible")) is True]

@@ -47,7 +47,7 @@ def s3_bucket(f: Facts) -> None:
     _transit(f, policy_doc, policy_where)
     _logging(f)
     _retention(f)
-    f.set("region", Unknown("region comes from the provider configuration"), "region not resolved")
+    f.set_region()
 
 
 # ------------------------------------------------------------------ public access

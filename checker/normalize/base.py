@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Optional
 
 from ..model import Fact, Location, RawResource, Resource, unknown_fact
-from ..values import is_unknown, refs_of
+from ..values import Unknown, is_unknown, refs_of
 
 # Canonical kinds. Data stores (whose content may be personal data):
 #   object_store, sql_database, nosql_database, search_cluster, cache, data_warehouse,
@@ -116,6 +116,16 @@ class Facts:
             self.facets[name] = unknown_fact(reason, where)
         else:
             self.facets[name] = Fact(value, reason, source, where)
+
+    def set_region(self, attribute: str = "") -> None:
+        """Region from the resource's own argument (GCP/Azure `location`), else its provider."""
+        value = self.get(attribute) if attribute else None
+        if isinstance(value, str):
+            self.set("region", value, f"{attribute} = {value}", where=self.where(attribute))
+        elif isinstance(self.raw.region, str):
+            self.set("region", self.raw.region, f"provider region {self.raw.region}", "derived")
+        else:
+            self.set("region", Unknown("region not set in the files"), "region not known from the files")
 
     def set_fact(self, name: str, fact: Fact) -> None:
         self.facets[name] = fact

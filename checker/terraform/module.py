@@ -118,6 +118,7 @@ class ModuleDef:
         self.resources: list[tuple[str, ast.Block, str]] = []   # (mode, block, file)
         self.modules: dict[str, tuple[ast.Block, str]] = {}
         self.outputs: dict[str, tuple[ast.Block, str]] = {}
+        self.providers: dict[str, tuple[ast.Block, str]] = {}   # "aws" or "aws.alias"
         self.files: list[str] = []
 
     @classmethod
@@ -152,15 +153,22 @@ class ModuleDef:
                 self.modules[labels[0]] = (block, rel)
             elif kind == "output" and len(labels) == 1:
                 self.outputs[labels[0]] = (block, rel)
+            elif kind == "provider" and len(labels) == 1:
+                alias = block.body.attributes.get("alias")
+                name = labels[0]
+                if alias is not None and isinstance(alias.expr, ast.Literal):
+                    name = f"{name}.{alias.expr.value}"
+                self.providers[name] = (block, rel)
 
 
 class ModuleInstance:
     """One instance of a module: root, or `module.name["key"]` inside its parent."""
 
     def __init__(self, ctx: Context, directory: Path, prefix: str,
-                 inputs: Mapping, chain: tuple = ()):
+                 inputs: Mapping, chain: tuple = (), parent: Optional["ModuleInstance"] = None):
         self.ctx = ctx
         self.mdef = ctx.module_def(directory)
+        self.parent = parent
         self.prefix = prefix          # "" or 'module.a["k"].'
         self.chain = chain + (self.mdef.dir,)
         self._inputs = inputs
@@ -178,6 +186,19 @@ class ModuleInstance:
         self._modules = LazyMap(self.calls, lambda n: self.calls[n].value(), "module")
         self.scope = ModuleScope(self)
         self.outputs = LazyMap(self.mdef.outputs, self._output, "output")
+
+    def region_for(self, provider: str) -> Any:
+        """The `region` (AWS), `location`/`region` (GCP) of the provider configuration a resource
+        uses: this module's own provider block, else the caller's (providers are inherited)."""
+        module: Optional[ModuleInstance] = self
+        while module is not None:
+            entry = module.mdef.providers.get(provider)
+            if entry is not None:
+                block, rel = entry
+                attr = block.body.attributes.get("region")
+                return None if attr is None else module.eval(attr.expr, module.scope, rel)
+            module = module.parent
+        return None
 
     # ---------------------------------------------------------------- names
     def _variable(self, name: str) -> Any:
@@ -384,8 +405,16 @@ class ResourceInstance:
             self._raw = RawResource(
                 address=self.address, type=decl.type, attributes=attributes,
                 location=Location(decl.rel, decl.block.line), attr_lines=lines,
-                refs=frozenset(refs), module=decl.module.prefix.rstrip("."), mode=decl.mode)
+                refs=frozenset(refs), module=decl.module.prefix.rstrip("."), mode=decl.mode,
+                region=decl.module.region_for(self._provider_name()))
         return self._raw
+
+
+    def _provider_name(self) -> str:
+        attr = self.decl.block.body.attributes.get("provider")
+        if attr is not None and isinstance(attr.expr, ast.GetAttr) and isinstance(attr.expr.obj, ast.Variable):
+            return f"{attr.expr.obj.name}.{attr.expr.name}"
+        return self.decl.type.split("_", 1)[0]
 
 
 class InstanceView(Mapping):
@@ -599,7 +628,8 @@ class ModuleCall:
                     prefix = f"{self.address}{instance_key_suffix(key)}."
                     inputs = LazyMap([a for a in self.block.body.attributes if a not in MODULE_META],
                                      lambda n, s=scope: self._input(n, s), f"{self.address} inputs")
-                    child = ModuleInstance(self.parent.ctx, self.directory, prefix, inputs, self.parent.chain)
+                    child = ModuleInstance(self.parent.ctx, self.directory, prefix, inputs,
+                                           self.parent.chain, parent=self.parent)
                     child.key = key
                     self._instances.append(child)
         return self._instances
