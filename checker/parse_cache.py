@@ -47,7 +47,11 @@ def _parser_salt() -> bytes:
 def parse(path: Path, rel: str):
     """Drop-in for the Terraform loader's parse function: (path, rel) -> ast.File."""
     from .discover import read_text
-    text = read_text(path, rel)
+    return parse_text(read_text(path, rel), rel)
+
+
+def parse_text(text: str, rel: str):
+    """parse_hcl(text, rel), cached."""
     folder = cache_dir()
     entry = None
     if folder is not None:

@@ -48,17 +48,28 @@ def merge_unknown(*values: Any, reason: str | None = None) -> Unknown:
     return Unknown(reason or ("; ".join(reasons[:3]) or "not known before apply"), refs)
 
 
-def iter_unknowns(value: Any, _depth: int = 0):
-    """Every Unknown inside `value` (depth-bounded: values come from hostile files)."""
-    if isinstance(value, Unknown):
-        yield value
-    elif _depth < 64:
-        if isinstance(value, dict):
-            for v in value.values():
-                yield from iter_unknowns(v, _depth + 1)
-        elif isinstance(value, list):
-            for v in value:
-                yield from iter_unknowns(v, _depth + 1)
+MAX_WALK_NODES = 200_000
+
+
+def iter_unknowns(value: Any):
+    """Every Unknown inside `value`. Bounded in depth and in nodes visited: values come from
+    hostile files, and a value sharing one sub-list many times is small in memory but huge to
+    walk. Past the bound, one Unknown says the rest was not inspected."""
+    stack = [(value, 0)]
+    visited = 0
+    while stack:
+        current, depth = stack.pop()
+        visited += 1
+        if visited > MAX_WALK_NODES:
+            yield Unknown("value too large to inspect")
+            return
+        if isinstance(current, Unknown):
+            yield current
+        elif depth < 64:
+            if isinstance(current, dict):
+                stack.extend((v, depth + 1) for v in reversed(list(current.values())))
+            elif isinstance(current, list):
+                stack.extend((v, depth + 1) for v in reversed(current))
 
 
 def contains_unknown(value: Any) -> bool:

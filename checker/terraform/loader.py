@@ -166,7 +166,8 @@ def load_var_file(path: Path, rel: str) -> dict:
         if not isinstance(data, dict):
             raise InputError("a .tfvars.json file must hold a JSON object", rel, 1)
         return data
-    parsed = parse_hcl(text, rel)
+    from ..parse_cache import parse_text
+    parsed = parse_text(text, rel)
     values = {}
     for name, attr in parsed.body.attributes.items():
         try:
