@@ -357,6 +357,7 @@ class ResourceDecl:
         kind = "data." if mode == "data" else ""
         self.address = f"{module.prefix}{kind}{self.type}.{self.name}"
         self._instances: Optional[list[ResourceInstance]] = None
+        self._static_refs: Optional[frozenset] = None
         self._shape = "single"
 
     def instances(self) -> list["ResourceInstance"]:
@@ -371,6 +372,12 @@ class ResourceDecl:
                 expansion = []
             self._instances = [ResourceInstance(self, key, names) for key, names in expansion]
         return self._instances
+
+    def static_refs(self) -> frozenset:
+        """Addresses named in the block's expressions: the same for every instance."""
+        if self._static_refs is None:
+            self._static_refs = frozenset(_static_refs(self.block.body, self.module.prefix))
+        return self._static_refs
 
     def value(self) -> Any:
         """What a reference to `type.name` evaluates to."""
@@ -400,7 +407,7 @@ class ResourceInstance:
             attributes = {k: self.view[k] for k in self.view}
             lines: dict[str, int] = {}
             _collect_lines(decl.block.body, "", lines)
-            refs = set(_static_refs(decl.block.body, decl.module.prefix)) | set(refs_of(attributes))
+            refs = set(decl.static_refs()) | set(refs_of(attributes))
             refs.discard(self.address)
             self._raw = RawResource(
                 address=self.address, type=decl.type, attributes=attributes,
@@ -562,8 +569,17 @@ def _expr_refs(expr: Any, prefix: str, depth: int = 0) -> Iterator[str]:
         yield from _expr_refs(child, prefix, depth + 1)
 
 
+_CHILD_SLOTS: dict = {}
+
+
 def _children(expr: Any) -> Iterator[Any]:
-    for slot in getattr(expr, "__slots__", ()):
+    kind = type(expr)
+    slots = _CHILD_SLOTS.get(kind)
+    if slots is None:
+        slots = _CHILD_SLOTS[kind] = tuple(s for s in getattr(kind, "__slots__", ())
+                                           if s not in ("line", "name", "op", "key_var", "value_var", "group",
+                                                        "expand_final", "value"))
+    for slot in slots:
         value = getattr(expr, slot, None)
         if isinstance(value, tuple):
             for item in value:
