@@ -81,16 +81,7 @@ def load_policies(extra_dirs: tuple = ()) -> list[Policy]:
 
 def load_policy(folder: Path) -> Policy:
     path = folder / "policy.yaml"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        line = getattr(getattr(exc, "problem_mark", None), "line", -1) + 1
-        raise InputError(f"cannot read policy: {exc}", str(path), line) from None
-    errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.path))
-    if errors:
-        first = errors[0]
-        where = "/".join(str(p) for p in first.path) or "(top level)"
-        raise InputError(f"invalid policy at {where}: {first.message}", str(path))
+    data = _validated_metadata(path)
     if data["id"] != folder.name and folder.name != data.get("name"):
         raise InputError(f"policy folder must be named after its id {data['id']}", str(path))
     check = _load_check(folder / data["check"]) if "check" in data else None
@@ -101,6 +92,32 @@ def load_policy(folder: Path) -> Policy:
         compliance=data["compliance"], applies_to=data["applies_to"], folder=folder,
         fail_when=data.get("fail_when"), check=check, message=data.get("message", ""),
         aliases=tuple(data.get("aliases", ())), meta=data)
+
+
+def _validated_metadata(path: Path) -> dict:
+    """policy.yaml parsed and schema-checked. A file already validated (same content, same
+    pdguard) comes from the cache, which spares parsing it and importing jsonschema."""
+    from .. import cache
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read policy: {exc.strerror or exc}", str(path)) from None
+    digest = cache.key("policy", [raw])
+    data = cache.get("policy", digest)
+    if data is not cache.MISS:
+        return data
+    try:
+        data = yaml.load(raw.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", -1) + 1
+        raise InputError(f"cannot read policy: {exc}", str(path), line) from None
+    errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.path))
+    if errors:
+        first = errors[0]
+        where = "/".join(str(p) for p in first.path) or "(top level)"
+        raise InputError(f"invalid policy at {where}: {first.message}", str(path))
+    cache.put("policy", digest, data)
+    return data
 
 
 def _load_check(path: Path) -> Callable[..., Any]:

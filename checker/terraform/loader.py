@@ -3,17 +3,19 @@ variables (tfvars, --var-file, --var), evaluate them with their local modules.""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+from .. import cache
 from ..discover import read_text
 from ..errors import EvalError, InputError
 from ..hcl import ast
-from ..hcl.evaluate import evaluate
-from ..hcl.parser import parse_hcl
 from ..model import RawResource
-from .module import Context, ModuleInstance, _EMPTY_SCOPE
+
+# The parser, evaluator and module machinery are imported where they are used: a re-run
+# served from the result cache needs none of them, and they are the slowest imports.
 
 LOCAL_SOURCE_PREFIXES = ("./", "../", ".\\", "..\\")
 
@@ -35,6 +37,19 @@ def load_terraform(dirs: list[Path], explicit: set, scan_root: Path, *,
     through that call (with its real inputs), unless the user named it explicitly.
     """
     parse = parse or _parse_file
+    digest = _inputs_digest(dirs, explicit, scan_root, var_files, cli_vars or {})
+    if digest is not None:
+        cached = cache.get("terraform", digest)
+        if cached is not cache.MISS:
+            return _from_cacheable(cached)
+    result = _evaluate_roots(dirs, explicit, scan_root, var_files, cli_vars, parse)
+    if digest is not None:
+        cache.put("terraform", digest, _to_cacheable(result))
+    return result
+
+
+def _evaluate_roots(dirs, explicit, scan_root, var_files, cli_vars, parse) -> TerraformResult:
+    from .module import Context, ModuleInstance
     result = TerraformResult()
     parsed: dict[Path, ast.File] = {}
 
@@ -71,6 +86,63 @@ def load_terraform(dirs: list[Path], explicit: set, scan_root: Path, *,
     return result
 
 
+# ------------------------------------------------------------------ result cache
+# An unchanged tree (the same files, variables and pdguard) evaluates to the same resources:
+# a re-run loads them instead of evaluating again. The key covers every file evaluation can
+# read: the scanned directories' .tf/.tfvars files, the local modules they may call (found by
+# a textual superset of `source = "./..."`), modules.json manifests and --var-file contents.
+_LOCAL_SOURCE = re.compile(r'\bsource\s*=\s*"(\.{1,2}[/\\][^"]*|\.{1,2})"')
+_KEY_SUFFIXES = (".tf", ".tfvars", ".tfvars.json")
+
+
+def _inputs_digest(dirs, explicit, scan_root, var_files, cli_vars) -> Optional[str]:
+    if cache.cache_dir() is None:
+        return None
+    parts = [str(scan_root).encode(), json.dumps(sorted(map(str, explicit))).encode(),
+             json.dumps(sorted(cli_vars.items())).encode()]
+    seen: set = set()
+    pending = [d.resolve() for d in dirs]
+    try:
+        for var_file in var_files:
+            parts += [str(var_file).encode(), Path(var_file).read_bytes()]
+        while pending:
+            directory = pending.pop()
+            if directory in seen or len(seen) > 2000:
+                continue
+            seen.add(directory)
+            parts.append(str(directory).encode())
+            manifest = directory / ".terraform" / "modules" / "modules.json"
+            if manifest.is_file():
+                parts.append(manifest.read_bytes())
+                pending += [(directory / d).resolve() for d in _modules_manifest(directory).values()]
+            for path in sorted(directory.iterdir()):
+                if not path.name.endswith(_KEY_SUFFIXES) or not path.is_file():
+                    continue
+                data = path.read_bytes()
+                parts += [path.name.encode(), data]
+                if path.suffix == ".tf":
+                    for source in _LOCAL_SOURCE.findall(data.decode("utf-8", "replace")):
+                        target = (directory / source.replace("\\", "/")).resolve()
+                        if target.is_dir():
+                            pending.append(target)
+    except OSError:
+        return None   # something unreadable: evaluate normally, which reports it
+    return cache.key("terraform", parts)
+
+
+def _to_cacheable(result: TerraformResult) -> dict:
+    def plain(errors):
+        return [(e.message, e.file, e.line) for e in errors]
+    return {"resources": result.resources, "errors": plain(result.errors),
+            "notes": plain(result.notes), "files": result.files}
+
+
+def _from_cacheable(data: dict) -> TerraformResult:
+    return TerraformResult(resources=data["resources"],
+                           errors=[InputError(*e) for e in data["errors"]],
+                           notes=[InputError(*e) for e in data["notes"]], files=data["files"])
+
+
 def ctx_rel(path: Path, root: Path) -> str:
     import os
     try:
@@ -90,6 +162,7 @@ def _dedupe(items: list) -> list:
 
 
 def _parse_file(path: Path, rel: str) -> ast.File:
+    from ..hcl.parser import parse_hcl
     return parse_hcl(read_text(path, rel), rel)
 
 
@@ -166,7 +239,9 @@ def load_var_file(path: Path, rel: str) -> dict:
         if not isinstance(data, dict):
             raise InputError("a .tfvars.json file must hold a JSON object", rel, 1)
         return data
+    from ..hcl.evaluate import evaluate
     from ..parse_cache import parse_text
+    from .module import _EMPTY_SCOPE
     parsed = parse_text(text, rel)
     values = {}
     for name, attr in parsed.body.attributes.items():
@@ -185,6 +260,9 @@ def parse_cli_value(raw: str) -> Any:
     text = raw.strip()
     if text[:1] in ("[", "{", '"'):
         try:
+            from ..hcl.evaluate import evaluate
+            from ..hcl.parser import parse_hcl
+            from .module import _EMPTY_SCOPE
             parsed = parse_hcl(f"v = {text}\n", "--var")
             return evaluate(parsed.body.attributes["v"].expr, _EMPTY_SCOPE)
         except (InputError, EvalError):
