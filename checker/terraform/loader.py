@@ -49,14 +49,22 @@ def load_terraform(dirs: list[Path], explicit: set, scan_root: Path, *,
 
 
 def _evaluate_roots(dirs, explicit, scan_root, var_files, cli_vars, parse) -> TerraformResult:
+    from ..parallel import preparse
+    from ..progress import Progress
     from .module import Context, ModuleInstance
+    files = [(p, ctx_rel(p, scan_root)) for d in dirs for p in sorted(d.glob("*.tf")) if p.is_file()]
+    progress = Progress(len(files), "parsing")
+    preparse(files)
     result = TerraformResult()
     parsed: dict[Path, ast.File] = {}
 
     def parse_cached(path: Path) -> ast.File:
         if path not in parsed:
             rel = ctx_rel(path, scan_root)
-            parsed[path] = parse(path, rel)
+            try:
+                parsed[path] = parse(path, rel)
+            finally:
+                progress.tick()
             result.files.append(rel)
         return parsed[path]
 
@@ -81,6 +89,7 @@ def _evaluate_roots(dirs, explicit, scan_root, var_files, cli_vars, parse) -> Te
         result.resources.extend(resources)
         result.errors.extend(ctx.errors)
         result.notes.extend(ctx.notes)
+    progress.close()
     result.errors = _dedupe(result.errors)
     result.notes = _dedupe(result.notes)
     return result
