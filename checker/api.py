@@ -42,7 +42,8 @@ def load(paths: Iterable, config: ScanConfig) -> Loaded:
     errors += [ScanError(e.file, e.line, e.message) for e in other.errors]
     notes += [ScanError(e.file, e.line, e.message) for e in other.notes]
 
-    resources = normalize(tf.resources + other.resources)
+    from .tfplan.merge import combine   # a plan/state beside its .tf files replaces their twins
+    resources = normalize(combine(tf.resources, other.resources))
     vocabulary = classify.Vocabulary(
         words=classify.PERSONAL_WORDS + tuple(config.personal_words), data_map=dict(config.data_map))
     classify.classify_all(resources, vocabulary)
@@ -64,7 +65,8 @@ def scan(paths: Iterable, config: Optional[ScanConfig] = None) -> Report:
                                               list(loaded.graph), policies, loaded.root, config)
     return Report(findings=found,
                   errors=loaded.errors + output.errors, resources=list(loaded.graph),
-                  notes=loaded.notes + suppression_notes, root=str(loaded.root), policies=policies)
+                  notes=loaded.notes + suppression_notes, root=str(loaded.root), policies=policies,
+                  graph=loaded.graph)
 
 
 def _selected(policy, config: ScanConfig) -> bool:

@@ -193,6 +193,7 @@ class Report:
     policies: list = field(default_factory=list)     # metadata of the policies that ran
     fixed: list = field(default_factory=list)        # of Finding: in the --diff-base revision only
     diff_base: str = ""                              # the --diff-base revision, if any
+    graph: Any = None                                # the Graph (edges, exposures) for reviews
 
     def active(self) -> list:
         return [f for f in self.findings if not f.suppressed and not f.baseline]

@@ -122,12 +122,15 @@ def _parameter_group_tls(f: Facts, attr: str) -> None:
               or g.address in f.raw.refs]
     engine = str(f.get("engine") or "")
     if not chosen:
-        reason = ("no parameter group forcing TLS: the engine also accepts unencrypted connections"
-                  if name is None or not is_unknown(name) else "parameter group not known before apply")
         if name is not None and is_unknown(name):
-            f.set("encryption.in_transit", name, reason, where=f.where(attr))
+            f.set("encryption.in_transit", name, "parameter group not known before apply", where=f.where(attr))
+        elif _forces_tls_by_default(engine, f.get("engine_version")):
+            f.set("encryption.in_transit", True, "default parameter group of PostgreSQL 15 or later: "
+                  "rds.force_ssl defaults to 1", "default", f.where("engine_version") if f.has("engine_version")
+                  else f.where("engine"))
         else:
-            f.set("encryption.in_transit", False, reason, "default", f.where(attr) if name else f.where())
+            f.set("encryption.in_transit", False, "no parameter group forcing TLS: the engine also accepts "
+                  "unencrypted connections", "default", f.where(attr) if name else f.where())
         return
     group = chosen[0]
     for param in group.attributes.get("parameter") or []:
@@ -146,6 +149,19 @@ def _parameter_group_tls(f: Facts, attr: str) -> None:
           f"parameter group {group.address} does not set rds.force_ssl / require_secure_transport"
           f"{' (' + engine + ')' if engine else ''}: unencrypted connections are accepted",
           where=f.where("", group))
+
+
+def _forces_tls_by_default(engine: str, version) -> bool:
+    """RDS for PostgreSQL 15 and later defaults rds.force_ssl to 1 in its default parameter
+    group; an instance without engine_version gets the newest major version, which does too."""
+    if engine != "postgres" or is_unknown(version):
+        return False
+    if version is None:
+        return True
+    try:
+        return int(str(version).split(".")[0]) >= 15
+    except ValueError:
+        return False
 
 
 def _logs(f: Facts, attr: str) -> None:
