@@ -35,6 +35,7 @@ class Exposure:
     path: tuple = ()          # Evidence hops, internet first, the store last
     break_at: Optional[Evidence] = None
     summary: str = ""
+    nodes: tuple = ()         # addresses along the path: "internet", ..., the store
 
     @property
     def rank(self) -> int:
@@ -71,11 +72,12 @@ def _direct(store: Resource, graph: Graph) -> Optional[Exposure]:
     hop = Evidence(f"{store.address}: {public.reason}", public.where or store.location)
     if store.kind not in NETWORK_KINDS:
         # Reached through the cloud's API: a public grant is anonymous access.
+        nodes = ("internet", store.address)
         if public.value is True:
             return Exposure(True, False, (INTERNET, hop), hop,
-                            f"publicly readable without credentials ({public.reason})")
+                            f"publicly readable without credentials ({public.reason})", nodes)
         if public.unknown:
-            return Exposure(public.value, False, (INTERNET, hop), hop, f"may be public: {public.reason}")
+            return Exposure(public.value, False, (INTERNET, hop), hop, f"may be public: {public.reason}", nodes)
         return None
     if public.value is False:
         return None
@@ -84,7 +86,7 @@ def _direct(store: Resource, graph: Graph) -> Optional[Exposure]:
     groups = graph.references(store, "security_group")
     if not groups:
         reason = f"public endpoint ({public.reason}); no security group in the files decides who reaches it"
-        return Exposure(Unknown(reason), auth, (INTERNET, hop), hop, reason)
+        return Exposure(Unknown(reason), auth, (INTERNET, hop), hop, reason, ("internet", store.address))
     unknown_rule = None
     for sg in groups:
         verdict, rules = internet_rules_to(sg, port.value if port else Unknown("port not known"))
@@ -94,14 +96,15 @@ def _direct(store: Resource, graph: Graph) -> Optional[Exposure]:
             if public.value is True:
                 return Exposure(True, auth, (INTERNET, rule_hop, hop), rule_hop,
                                 f"reachable from the internet: {rule.describe()} on {sg.address}, "
-                                f"public endpoint ({public.reason})")
-            unknown_rule = unknown_rule or (rule_hop, "whether the endpoint is public is not known")
+                                f"public endpoint ({public.reason})", ("internet", sg.address, store.address))
+            unknown_rule = unknown_rule or (rule_hop, "whether the endpoint is public is not known", sg)
         elif verdict is None:
             unknown_rule = unknown_rule or (Evidence(f"{sg.address} has rules not known before apply",
-                                                    sg.location), "a security rule is not known before apply")
+                                                    sg.location), "a security rule is not known before apply", sg)
     if unknown_rule:
-        rule_hop, why = unknown_rule
-        return Exposure(Unknown(why), auth, (INTERNET, rule_hop, hop), rule_hop, why)
+        rule_hop, why, sg = unknown_rule
+        return Exposure(Unknown(why), auth, (INTERNET, rule_hop, hop), rule_hop, why,
+                        ("internet", sg.address, store.address))
     return Exposure(False, auth, (), None, f"public endpoint, but no security group admits the internet "
                                            f"on its port ({public.reason})")
 
@@ -126,7 +129,7 @@ def _front_door_paths(graph: Graph) -> dict[str, list[Exposure]]:
         auth = auth_fact.value if auth_fact else Unknown("endpoint authentication not known")
         entry = Evidence(f"{endpoint.address}: {auth_fact.reason if auth_fact else 'API endpoint'}",
                          auth_fact.where if auth_fact and auth_fact.where else endpoint.location)
-        for function, hops in _functions_behind(endpoint, integrations, graph):
+        for function, hops, via in _functions_behind(endpoint, integrations, graph):
             for store in graph.references(function, *sorted(DATA_STORE_KINDS)):
                 path = (INTERNET, entry, *hops,
                         Evidence(f"{function.address} is configured with {store.address}", function.location),
@@ -134,22 +137,23 @@ def _front_door_paths(graph: Graph) -> dict[str, list[Exposure]]:
                 out.setdefault(store.address, []).append(Exposure(
                     True, auth, path, entry if auth is False else None,
                     f"through {endpoint.address} ({entry.message.split(': ', 1)[-1]}) and "
-                    f"{function.address}"))
+                    f"{function.address}",
+                    ("internet", endpoint.address, *via, function.address, store.address)))
     return out
 
 
 def _functions_behind(endpoint: Resource, integrations: list[Resource], graph: Graph):
-    """(function, hops) pairs an endpoint invokes."""
+    """(function, hops, addresses in between) for every function an endpoint invokes."""
     if endpoint.type == "aws_lambda_function_url":
         for function in graph.neighbours(endpoint, "function"):
-            yield function, ()
+            yield function, (), ()
         return
     for integration in integrations:
         if not _same_route(endpoint, integration):
             continue
         hop = Evidence(f"{integration.address} forwards to its backend", integration.location)
         for function in graph.references(integration, "function"):
-            yield function, (hop,)
+            yield function, (hop,), (integration.address,)
 
 
 def _same_route(endpoint: Resource, integration: Resource) -> bool:
