@@ -44,24 +44,43 @@ def main() -> None:
 @click.option("--var-file", "var_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="A Terraform variables file (repeatable, later wins).")
 @click.option("--var", "variables", multiple=True, metavar="NAME=VALUE", help="A Terraform variable (repeatable).")
+@click.option("--cfn-param", "cfn_params", multiple=True, metavar="KEY=VALUE",
+              help="A CloudFormation template parameter value (repeatable).")
+@click.option("--cfn-params-file", "cfn_param_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help='CloudFormation parameters: [{"ParameterKey": .., "ParameterValue": ..}] or {"Key": "Value"} JSON.')
 @click.option("--policy-dir", "policy_dirs", multiple=True, type=click.Path(exists=True, file_okay=False),
               help="A folder of your own policies, in the same format as the catalog.")
 @click.option("--select", multiple=True, metavar="RULE", help="Only these rules (id, name or id prefix).")
 @click.option("--ignore", multiple=True, metavar="RULE", help="Skip these rules (id, name or id prefix).")
 @click.option("-v", "--verbose", is_flag=True, help="Also show notes (values pdguard could not evaluate).")
-def scan(paths, fmt, output, fail_on, fail_on_unknown, var_files, variables, policy_dirs, select,
-         ignore, verbose) -> None:
+@click.option("--config", "config_file", type=click.Path(dir_okay=False),
+              help="Configuration file (default: .pdguard.yaml or [tool.pdguard] in pyproject.toml, "
+                   "searched from the scan root up to the git root).")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False),
+              help="Findings in this baseline file (see `pdguard baseline`) are listed but do not fail.")
+@click.option("--diff-base", metavar="GIT_REF",
+              help="Also scan GIT_REF; report only findings the change introduced, and those it fixed.")
+def scan(paths, fmt, output, fail_on, fail_on_unknown, var_files, variables, cfn_params, cfn_param_files,
+         policy_dirs, select, ignore, verbose, config_file, baseline_file, diff_base) -> None:
     """Scan Terraform in PATHS for exposed, unauthenticated or unencrypted personal data."""
     from .api import scan as run_scan
     from .config import ScanConfig
     from .errors import InputError
 
     config = ScanConfig(var_files=list(var_files), variables=_parse_vars(variables),
-                        policy_dirs=list(policy_dirs), select=list(select), ignore=list(ignore))
-    if fail_on:
-        config.fail_on = fail_on.lower()
+                        policy_dirs=list(policy_dirs), select=list(select), ignore=list(ignore),
+                        cfn_params=_parse_vars(cfn_params), cfn_param_files=list(cfn_param_files))
     try:
+        config = _with_config_file(config, paths, config_file, fail_on, fail_on_unknown)
+        fail_on_unknown = config.fail_on_unknown
         report = run_scan(paths, config)
+        if baseline_file:
+            from . import baseline
+            baseline.apply(report, baseline.read(baseline_file))
+        if diff_base:
+            from . import gitdiff
+            base, _ = gitdiff.scan_base(paths, diff_base, config)
+            gitdiff.compare(report, base, diff_base)
     except InputError as exc:
         click.echo(f"pdguard: error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
@@ -74,6 +93,76 @@ def scan(paths, fmt, output, fail_on, fail_on_unknown, var_files, variables, pol
     else:
         click.echo(text, nl=False)
     sys.exit(exit_code(report, config.fail_on, fail_on_unknown))
+
+
+def _with_config_file(config, paths, config_file, fail_on, fail_on_unknown):
+    """Flags over the configuration file (issue: `config_file` module)."""
+    from .config_file import load_config
+    return load_config(paths, config_file, config, fail_on=fail_on, fail_on_unknown=fail_on_unknown)
+
+
+@main.command("baseline")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("-o", "--output", default=".pdguard-baseline.json", show_default=True,
+              type=click.Path(dir_okay=False, writable=True), help="The baseline file to write.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file.")
+@click.option("--var-file", "var_files", multiple=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--var", "variables", multiple=True, metavar="NAME=VALUE")
+def baseline_cmd(paths, output, config_file, var_files, variables) -> None:
+    """Record today's findings in PATHS so that `scan --baseline` fails only on new ones."""
+    from . import baseline
+    from .api import scan as run_scan
+    from .config import ScanConfig
+    from .errors import InputError
+
+    config = ScanConfig(var_files=list(var_files), variables=_parse_vars(variables))
+    try:
+        config = _with_config_file(config, paths, config_file, None, False)
+        report = run_scan(paths, config)
+    except InputError as exc:
+        click.echo(f"pdguard: error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    for e in report.errors:
+        click.echo(f"pdguard: error: {e.file}:{e.line}: {e.message}", err=True)
+    if report.errors:
+        click.echo("pdguard: baseline not written: fix the input errors first", err=True)
+        sys.exit(EXIT_ERROR)
+    count = baseline.write(report, output)
+    click.echo(f"pdguard: wrote {count} finding(s) to {output}")
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=str))
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file.")
+@click.option("--fail-on", type=SEVERITY_CHOICE, default=None, help="Severity that fails the commit.")
+def hook(files, config_file, fail_on) -> None:
+    """Pre-commit hook: check the modules of the changed FILES; quiet when all is well."""
+    from pathlib import Path
+    from .api import scan as run_scan
+    from .config import ScanConfig
+    from .errors import InputError
+    from .hook import repository_top, scan_targets
+
+    targets = scan_targets(files, repository_top(Path.cwd()))
+    if not targets:
+        sys.exit(EXIT_CLEAN)
+    try:
+        config = _with_config_file(ScanConfig(), [Path.cwd()], config_file, fail_on, False)
+        report = run_scan(targets, config)
+    except InputError as exc:
+        click.echo(f"pdguard: error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    code = exit_code(report, config.fail_on, config.fail_on_unknown)
+    if report.active() or report.errors or any(
+            getattr(n, "kind", "") in ("expired", "forbidden", "invalid") for n in report.notes):
+        from .hook import header
+        from .report import text
+        click.echo(header(targets, repository_top(Path.cwd()), report.root))
+        click.echo(text.render(report), nl=False)
+    if code == EXIT_FINDINGS:
+        click.echo("pdguard: commit refused: fix the findings above, or suppress one with "
+                   "`# pdguard:ignore RULE reason` on the line above it.")
+    sys.exit(code)
 
 
 def _render(report, fmt: str, verbose: bool) -> str:
@@ -125,6 +214,41 @@ def inventory(paths, fmt, output, include_all, var_files, variables) -> None:
     for error in loaded.errors:
         click.echo(f"pdguard: error: {error.file}:{error.line}: {error.message}", err=True)
     sys.exit(EXIT_ERROR if loaded.errors else EXIT_CLEAN)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write the review here (default: standard output).")
+@click.option("--format", "fmt", type=click.Choice(["html", "markdown"]), default=None,
+              help="html (default, or from the output's .md suffix) or markdown.")
+@click.option("--title", default="", help="Title of the review.")
+@click.option("--var-file", "var_files", multiple=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--var", "variables", multiple=True, metavar="NAME=VALUE")
+def report(paths, output, fmt, title, var_files, variables) -> None:
+    """Write a design review for architects: where personal data lives, who can reach it, and
+    what protects it (self-contained HTML, or Markdown)."""
+    from .api import scan as run_scan
+    from .config import ScanConfig
+    from .review import build_review
+
+    fmt = fmt or ("markdown" if output and output.endswith((".md", ".markdown")) else "html")
+    config = ScanConfig(var_files=list(var_files), variables=_parse_vars(variables))
+    review = build_review(run_scan(paths, config), title)
+    if fmt == "html":
+        from .report.review_html import render
+    else:
+        from .report.review_markdown import render
+    text = render(review)
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        click.echo(f"pdguard: wrote {output}: {review.summary['personal_stores']} personal-data store(s), "
+                   f"{review.summary['exposed_personal_stores']} exposed, "
+                   f"{review.summary['critical_chains']} critical chain(s)", err=True)
+    else:
+        click.echo(text, nl=False)
+    sys.exit(EXIT_ERROR if review.errors else EXIT_CLEAN)
 
 
 @main.group()

@@ -9,6 +9,8 @@ from pathlib import Path
 class ScanConfig:
     var_files: list = field(default_factory=list)        # --var-file, in order
     variables: dict = field(default_factory=dict)        # --var NAME=VALUE
+    cfn_params: dict = field(default_factory=dict)       # --cfn-param KEY=VALUE (CloudFormation)
+    cfn_param_files: list = field(default_factory=list)  # --cfn-params-file, in order (later wins)
     policy_dirs: list = field(default_factory=list)      # extra policy folders
     select: list = field(default_factory=list)           # rule ids / names / prefixes; empty = all
     ignore: list = field(default_factory=list)

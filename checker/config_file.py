@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -18,6 +19,7 @@ from .errors import InputError
 
 CONFIG_NAMES = (".pdguard.yaml", ".pdguard.yml")
 PYPROJECT = "pyproject.toml"
+_TOOL_SECTION = re.compile(r"^\s*\[\s*tool\.pdguard\s*[.\]]", re.MULTILINE)
 
 
 class ConfigError(InputError):
@@ -47,7 +49,7 @@ def _has_tool_section(path: Path) -> bool:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return False
-    return "[tool.pdguard]" in text or "[tool.pdguard." in text
+    return _TOOL_SECTION.search(text) is not None
 
 
 def read_config(path: Path) -> dict:
@@ -64,8 +66,21 @@ def read_config(path: Path) -> dict:
         data = _yaml(text, shown)
     if data is None:
         data = {}
+    data = _dates_as_text(data)
     validate(data, shown)
     return data
+
+
+def _dates_as_text(value):
+    """YAML and TOML read `2026-12-31` as a date: the schema wants the YYYY-MM-DD text."""
+    import datetime
+    if isinstance(value, dict):
+        return {k: _dates_as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dates_as_text(v) for v in value]
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value.isoformat()
+    return value
 
 
 def _toml_section(text: str, shown: str) -> dict:

@@ -15,7 +15,10 @@ from .discover import read_text
 from .errors import InputError
 
 # Modules tried in order; the first that claims a file loads it.
-FORMAT_MODULES: list[str] = []
+FORMAT_MODULES: list[str] = [
+    "checker.tfplan.loader",
+    "checker.cloudformation.loader",
+]
 
 
 @dataclass

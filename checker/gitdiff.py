@@ -42,10 +42,24 @@ def export_revision(repo: Path, ref: str, target: Path) -> None:
     commit = _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").strip()
     data = _git(repo, "archive", "--format=tar", commit, binary=True)
     with tarfile.open(fileobj=io.BytesIO(data)) as archive:
-        try:
-            archive.extractall(target, filter="data")
-        except TypeError:  # Python without extraction filters
-            archive.extractall(target)  # noqa: S202 - git archive output of the user's own repo
+        if hasattr(tarfile, "data_filter"):
+            archive.extractall(target, filter=_skip_unsafe)
+        else:  # Python without extraction filters: regular files and folders only
+            members = [m for m in archive.getmembers() if (m.isfile() or m.isdir()) and _inside(m.name)]
+            archive.extractall(target, members=members)  # noqa: S202
+
+
+def _skip_unsafe(member, dest):
+    """tarfile's "data" filter, skipping (not failing on) links that leave the tree."""
+    try:
+        return tarfile.data_filter(member, dest)
+    except tarfile.FilterError:
+        return None
+
+
+def _inside(name: str) -> bool:
+    parts = Path(name).parts
+    return not Path(name).is_absolute() and ".." not in parts
 
 
 def scan_base(paths: Iterable, ref: str, config, scan=None) -> tuple[Report, Path]:

@@ -86,3 +86,14 @@ def repository_top(start: Path) -> Path:
         if (folder / ".git").exists():
             return folder
     return start
+
+
+def header(targets: list, top: Path, root: str) -> str:
+    """"pdguard: checked storage/ (file names below are relative to storage/)"."""
+    def show(path) -> str:
+        path = Path(path)
+        text = path.relative_to(top).as_posix() if path.is_relative_to(top) else str(path)
+        return (text.rstrip("/") + "/" if path.is_dir() else text).replace("./", "") or "./"
+    base = show(root)
+    note = f" (file names below are relative to {base})" if base not in ("./", ".") else ""
+    return f"pdguard: checked {', '.join(show(t) for t in targets)}{note}"

@@ -58,6 +58,7 @@ class Suppression:
     expires: Optional[_dt.date] = None
     owner: str = ""
     index: int = -1                 # position in the configuration's list
+    address: str = ""               # CloudFormation Metadata: the resource it is written on
     used: bool = False
     _pattern: Optional[re.Pattern] = field(default=None, repr=False)
 
@@ -135,6 +136,35 @@ def from_config(config: ScanConfig) -> list:
     return out
 
 
+def from_metadata(resources: list) -> tuple[list, list]:
+    """CloudFormation: `Metadata: {pdguard: {ignore: [{rule: PDG101, reason: ...}]}}` on a
+    resource (the template loader keeps Metadata in attributes["__metadata__"])."""
+    found, notes = [], []
+    for resource in resources:
+        for raw in _raws(resource):
+            meta = raw.attributes.get("__metadata__") if isinstance(raw.attributes, dict) else None
+            pdguard = meta.get("pdguard") if isinstance(meta, dict) else None
+            entries = pdguard.get("ignore") if isinstance(pdguard, dict) else None
+            if not isinstance(entries, list):
+                continue
+            where = raw.location
+            for entry in entries:
+                rule = entry.get("rule") if isinstance(entry, dict) else None
+                reason = str(entry.get("reason") or "").strip() if isinstance(entry, dict) else ""
+                if not isinstance(rule, str) or not rule or rule == "*":
+                    notes.append(SuppressionNote(where.file, where.line, f"Metadata pdguard ignore entry on "
+                                                 f"{resource.address} names no rule (`*` is not allowed); "
+                                                 "not applied", "error", "invalid"))
+                elif not reason:
+                    notes.append(SuppressionNote(where.file, where.line, f"Metadata pdguard ignore of {rule} on "
+                                                 f"{resource.address} has no reason; not applied",
+                                                 "error", "invalid"))
+                else:
+                    found.append(Suppression((rule,), reason, "inline", where.file, where.line,
+                                             address=resource.address))
+    return found, notes
+
+
 # ---------------------------------------------------------------------------- applying
 
 def apply(findings: list, resources: list, policies: list, root, config: ScanConfig,
@@ -155,6 +185,9 @@ def apply(findings: list, resources: list, policies: list, root, config: ScanCon
             notes += bad
         if inline:
             blocks = _resource_blocks(resources, texts)
+        found, bad = from_metadata(resources)
+        inline += found
+        notes += bad
     configured = from_config(config)
 
     live_config = []
@@ -224,6 +257,8 @@ def _forbidden(finding, config: ScanConfig, names: dict) -> str:
 
 
 def _inline_targets(s: Suppression, finding, blocks: dict) -> bool:
+    if s.address:
+        return finding.resource == s.address
     loc = finding.location
     if loc.file == s.file and loc.line in (s.line, s.line + 1):
         return True

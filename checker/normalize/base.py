@@ -19,6 +19,7 @@ from ..values import Unknown, is_unknown, refs_of
 #   security_group (also NSGs and firewalls: facet ingress.rules of network.IngressRule),
 #   api_endpoint, web_app (App Service, Function App, Cloud Run, Cloud Functions),
 #   load_balancer, load_balancer_listener, cdn, compute_instance, container_cluster,
+#   container_task, network_acl (facet ingress.rules too), api (APIs, stages, domains),
 #   network, key, function, integration, other
 #
 # Facets every data store should set where the service has the notion:

@@ -17,7 +17,8 @@ _COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
 
 
 def render(report: Report) -> str:
-    lines = [_finding_line(f, report.root) for f in report.findings if outcome(f) != "suppressed"]
+    lines = [_finding_line(f, report.root) for f in report.findings
+             if outcome(f) != "suppressed" and not f.baseline]
     lines += [_error_line(e, report.root) for e in report.errors]
     return "".join(line + "\n" for line in lines)
 

@@ -39,6 +39,8 @@ def _finding_case(finding: Finding) -> ET.Element:
     state = outcome(finding)
     if state == "suppressed":
         _child(case, "skipped", message=f"suppressed: {suppression_reason(finding)}")
+    elif finding.baseline:
+        _child(case, "skipped", message="in the baseline (not new)")
     elif state == "unknown":
         _child(case, "skipped", message=f"could not be decided: {finding.message}")
     else:

@@ -27,9 +27,9 @@ def render(report: Report) -> str:
     shown = ranked(report.active())
     summary = report.summary()
     if not shown and not report.errors:
-        return _clean_line(summary)
+        return _clean_line(summary) + (f"\n{_fixed(report)}\n" if report.fixed else "")
     parts = [_heading(summary), _table(shown), _details(shown[:MAX_ROWS]),
-             _other_counts(summary), _errors(report.errors)]
+             _other_counts(summary), _errors(report.errors), _fixed(report)]
     return "\n\n".join(part for part in parts if part) + "\n"
 
 
@@ -101,6 +101,15 @@ def _other_counts(summary: dict) -> str:
     if suppressed:
         parts.append(f"{suppressed} suppressed")
     return ("_" + "; ".join(parts) + "._") if parts else ""
+
+
+def _fixed(report: Report) -> str:
+    """With --diff-base: the findings of the base revision this change removes."""
+    if not report.fixed:
+        return ""
+    lines = [f"**Fixed by this change** ({len(report.fixed)}):", ""]
+    lines += [f"- ✅ {escape(f.rule_id)} {escape(f.title)}: {escape(f.resource)}" for f in report.fixed[:MAX_ROWS]]
+    return "\n".join(lines)
 
 
 def _errors(errors: list) -> str:

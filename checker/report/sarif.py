@@ -142,6 +142,8 @@ def _result(finding: Finding, rule_index: int) -> dict:
         result["codeFlows"] = [_code_flow(finding.path)]
     if outcome(finding) == "suppressed":
         result["suppressions"] = [_suppression(finding)]
+    if finding.baseline:
+        result["baselineState"] = "unchanged"       # in the --baseline file
     return result
 
 

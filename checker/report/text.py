@@ -13,7 +13,7 @@ def render(report: Report, verbose: bool = False) -> str:
     lines: list[str] = []
     groups: "OrderedDict[str, list]" = OrderedDict()
     for f in report.findings:
-        if f.suppressed and not verbose:
+        if (f.suppressed or f.baseline) and not verbose:
             continue
         groups.setdefault(f.resource, []).append(f)
     for address, findings in groups.items():
@@ -35,6 +35,12 @@ def render(report: Report, verbose: bool = False) -> str:
     for e in report.errors:
         where = f"{e.file}:{e.line}" if e.line else e.file
         lines.append(f"error: {where}: {_clean(e.message)}")
+    for n in report.notes:
+        if getattr(n, "kind", "") and not verbose:   # problems with suppressions: always shown
+            where = f"{n.file}:{n.line}" if n.line else n.file
+            lines.append(f"{n.level}: {where}: {_clean(n.message)}")
+    for f in report.fixed:
+        lines.append(f"fixed: {f.rule_id} {_clean(f.resource)} ({f.location}): {_clean(f.title)}")
     if verbose:
         for n in report.notes:
             where = f"{n.file}:{n.line}" if n.line else n.file
@@ -53,6 +59,10 @@ def _summary_line(report: Report) -> str:
         parts.append(f"{s['by_status']['unknown']} could not be decided")
     if s["suppressed"]:
         parts.append(f"{s['suppressed']} suppressed")
+    if s.get("baseline"):
+        parts.append(f"{s['baseline']} in the baseline")
+    if report.diff_base:
+        parts.append(f"new since {_clean(report.diff_base)}; {len(report.fixed)} fixed")
     if report.errors:
         parts.append(f"{len(report.errors)} error(s)")
     return "pdguard: " + "; ".join(parts) + f" in {s['resources']} resources."

@@ -12,10 +12,14 @@ from typing import Any
 
 from ..values import PartialJSON, Unknown, contains_unknown, is_unknown, refs_of
 
-EXTRA_ATTRIBUTES = {"aws_iam_policy_document": ("json", "minified_json")}
+EXTRA_ATTRIBUTES = {"aws_iam_policy_document": ("json", "minified_json"),
+                    "google_iam_policy": ("policy_data",)}   # google_iam_policy.py
 
 
 def render(resource_type: str, view: Mapping, address: str) -> Any:
+    if resource_type == "google_iam_policy":
+        from .google_iam_policy import render as render_google
+        return render_google(view, address)
     configured = set(view)   # iterating a resource view yields only what the config sets
 
     def get(name: str) -> Any:

@@ -29,7 +29,7 @@ def check(sg, graph):
                       evidence=tuple(Evidence(f"ingress {r.describe()}", r.where) for r, _ in hits),
                       location=rule.where)
     if unknown:
-        return Result("unknown", "a rule's source or ports are not known before apply",
+        return Result("unknown", "a rule's source, protocol or ports are not known before apply",
                       evidence=(Evidence(f"ingress {unknown[0].describe()}", unknown[0].where),),
                       location=unknown[0].where)
     return Result("pass", "no sensitive port is open to the internet")
