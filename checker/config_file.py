@@ -67,8 +67,20 @@ def read_config(path: Path) -> dict:
     if data is None:
         data = {}
     data = _dates_as_text(data)
-    validate(data, shown)
+    if data:
+        _validate_once(data, shown)
     return data
+
+
+def _validate_once(data: dict, shown: str) -> None:
+    """Schema-check, remembering settings already found valid: the hook then starts without
+    importing jsonschema. An empty configuration (a pyproject.toml without [tool.pdguard])
+    needs no check at all."""
+    from . import cache
+    digest = cache.key("config", [json.dumps(data, sort_keys=True, default=str).encode()])
+    if cache.get("config", digest) is cache.MISS:
+        validate(data, shown)
+        cache.put("config", digest, True)
 
 
 def _dates_as_text(value):
