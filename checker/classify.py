@@ -67,8 +67,7 @@ def classify(r: Resource, vocabulary: Vocabulary, matcher: "_WordMatcher") -> Fa
     for verdict in (_data_map(r, vocabulary), _tags(r), _schema(r, matcher), _names(r, matcher)):
         if verdict is not None:
             return verdict
-    return Fact(Unknown("no classification signal"), "no tag, schema or name says whether it holds "
-                "personal data", "unknown", r.location)
+    return Fact(Unknown("no classification signal"), "no tag, schema or name signal", "unknown", r.location)
 
 
 def _data_map(r: Resource, vocabulary: Vocabulary) -> Optional[Fact]:
