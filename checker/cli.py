@@ -74,6 +74,7 @@ def scan(paths, fmt, output, fail_on, fail_on_unknown, var_files, variables, cfn
         config = _with_config_file(config, paths, config_file, fail_on, fail_on_unknown)
         fail_on_unknown = config.fail_on_unknown
         report = run_scan(paths, config)
+        _flag_unscanned_files(report, paths)
         if baseline_file:
             from . import baseline
             baseline.apply(report, baseline.read(baseline_file))
@@ -84,6 +85,8 @@ def scan(paths, fmt, output, fail_on, fail_on_unknown, var_files, variables, cfn
     except InputError as exc:
         click.echo(f"pdguard: error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
+    except Exception as exc:  # noqa: BLE001 - fail closed, without a traceback (PDGUARD_DEBUG=1 shows it)
+        _internal_error(exc)
     text = _render(report, fmt, verbose)
     if output:
         with open(output, "w", encoding="utf-8") as handle:
@@ -93,6 +96,35 @@ def scan(paths, fmt, output, fail_on, fail_on_unknown, var_files, variables, cfn
     else:
         click.echo(text, nl=False)
     sys.exit(exit_code(report, config.fail_on, fail_on_unknown))
+
+
+def _flag_unscanned_files(report, paths) -> None:
+    """A file named on the command line that no loader read is an error, not a clean pass."""
+    import os
+    from pathlib import Path
+    from .model import ScanError
+    mentioned = {r.location.file for r in report.resources if getattr(r, "location", None)}
+    mentioned |= {e.file for e in report.errors} | {n.file for n in report.notes}
+    for name in paths:
+        path = Path(name)
+        if not path.is_file() or path.name.endswith(".tf"):
+            continue
+        try:
+            rel = path.resolve().relative_to(Path(report.root)).as_posix()
+        except ValueError:
+            rel = os.path.relpath(path.resolve(), report.root)
+        if rel not in mentioned and path.name not in mentioned:
+            report.errors.append(ScanError(rel, 0, "not a Terraform, CloudFormation, plan or state file "
+                                                   "that pdguard can read; nothing in it was scanned"))
+
+
+def _internal_error(exc: BaseException) -> None:
+    import os
+    if os.environ.get("PDGUARD_DEBUG"):
+        raise exc
+    click.echo(f"pdguard: error: internal error ({type(exc).__name__}: {str(exc)[:300]}); "
+               "nothing was reported clean. Set PDGUARD_DEBUG=1 to see where.", err=True)
+    sys.exit(EXIT_ERROR)
 
 
 def _with_config_file(config, paths, config_file, fail_on, fail_on_unknown):

@@ -182,6 +182,19 @@ def apply_config(config: ScanConfig, data: dict, source: Path) -> ScanConfig:
     return config
 
 
+def _refuse_found_policy_code(data: dict, source: Path) -> None:
+    """A configuration file found in the scanned tree is the tree's, not the user's: its
+    policy folders may add YAML policies, but their Python checks (check.py) would run code
+    from the scanned tree, so they are refused unless the file is named with --config."""
+    base = source.resolve().parent
+    for folder in data.get("policy_dirs", []):
+        folder = Path(folder) if os.path.isabs(folder) else base / folder
+        if (folder / "check.py").is_file() or any(folder.glob("*/check.py")):
+            raise ConfigError(f"policy folder {str(folder)!r} holds Python checks (check.py); code from a "
+                              "configuration file found in the scanned tree is never run: name the file "
+                              "with --config (or the folder with --policy-dir) to trust it", str(source))
+
+
 def _var_text(value) -> str:
     """Variables reach the loader as `--var` text: strings as they are, the rest as HCL."""
     if isinstance(value, str):
@@ -205,6 +218,8 @@ def load_config(paths: Iterable, explicit: Optional[str] = None, config: Optiona
         if explicit and not source.is_file():
             raise ConfigError("configuration file not found", str(source))
         data = read_config(source)
+        if not explicit:
+            _refuse_found_policy_code(data, source)
         apply_config(config, data, source)
     config.fail_on = (fail_on or data.get("fail_on") or config.fail_on).lower()
     config.fail_on_unknown = bool(fail_on_unknown or data.get("fail_on_unknown", False))

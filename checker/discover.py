@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,7 +73,7 @@ def relative(path: Path, root: Path) -> str:
 
 def _rel(path: Path, root: Path) -> str:
     try:
-        rel = path.resolve().relative_to(root).as_posix()
+        rel = Path(os.path.realpath(path)).relative_to(root).as_posix()
     except ValueError:
         rel = os.path.relpath(path, root)
     return "" if rel == "." else rel
@@ -82,7 +83,10 @@ def read_text(path: Path, rel: str) -> str:
     """Read a configuration file as text, or raise InputError saying why not."""
     from .errors import InputError
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):   # a FIFO or a device (/dev/zero) would never end
+            raise InputError("not a regular file; not scanned", rel)
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             raise InputError(f"file is {size // (1024 * 1024)} MB, over the {MAX_FILE_BYTES // (1024 * 1024)} MB "
                              "limit; not scanned", rel)

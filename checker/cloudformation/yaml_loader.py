@@ -103,7 +103,10 @@ class _Builder:
         if tag.startswith("!"):
             # An unknown local tag: keep the value as written.
             return node.value
-        return self.loader.construct_object(node, deep=True)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, TypeError, AttributeError, OverflowError):  # e.g. `!!timestamp null`
+            raise InputError(f"invalid value for the YAML tag {tag}", self.rel, line) from None
 
     def _mapping(self, node: yaml.MappingNode, depth: int, line: int) -> LineDict:
         out = LineDict(line=line)
@@ -151,7 +154,10 @@ class _Builder:
 
 def load_yaml(text: str, rel: str) -> Any:
     """The template as LineDict/LineList data; InputError with a line when it is not YAML."""
-    loader = CfnLoader(text)
+    try:
+        loader = CfnLoader(text)
+    except yaml.YAMLError as exc:   # e.g. a control character, found before parsing
+        raise InputError(f"invalid YAML: {exc}", rel) from None
     try:
         node = loader.get_single_node()
         if node is None:

@@ -18,6 +18,7 @@ nesting, unterminated sequences) is rejected early rather than crashing or hangi
 """
 from __future__ import annotations
 
+import gc
 import re
 from typing import Optional
 
@@ -37,6 +38,12 @@ MAX_DEPTH = 200
 # Bracket depth at which a file is rejected before Lark builds a (slow, huge) tree for it.
 # Generous because brackets inside strings and comments are counted too.
 _PRECHECK_DEPTH = 1000
+# Lark tokens one file may have (its heredoc sequences count too, each also costing
+# _SUBPARSE_TOKENS): parse time and memory grow with tokens (~10-50 us and ~1 KB each), and
+# ordinary Terraform has ~0.3 tokens per byte, so this admits ~1.7 MB of ordinary source while
+# a file of a million newlines or interpolations is refused in seconds, not minutes.
+MAX_TOKENS = 500_000
+_SUBPARSE_TOKENS = 20
 
 __all__ = ["parse_hcl", "MAX_DEPTH"]
 
@@ -48,8 +55,9 @@ def parse_hcl(text: str, path: str) -> File:
     if "\r" in text:
         text = text.replace("\r\n", "\n")
     _check_bracket_depth(text, path)
-    tree = _parse_tree(text, path, 0)
-    converter = _Converter(path)
+    budget = [MAX_TOKENS]
+    tree = _parse_tree(text, path, 0, budget)
+    converter = _Converter(path, budget)
     try:
         body = converter.body(tree.children[0])
     except RecursionError:
@@ -62,10 +70,30 @@ _BRACKET_RE = re.compile(r"[\[\]{}()]")
 _HEREDOC_HEAD_RE = re.compile(r"<<-?([A-Za-z][A-Za-z0-9._-]*)")
 
 
-def _parse_tree(text: str, path: str, line_offset: int) -> Tree:
+def _parse_tree(text: str, path: str, line_offset: int, budget: Optional[list] = None) -> Tree:
+    """Lark's parse of `text`, token by token so that `budget` ([tokens left], shared by a
+    file's sub-parses) bounds the work; the cyclic GC is paused meanwhile (Lark's trees hold
+    no cycles, and full collections over millions of fresh nodes double the parse time)."""
+    if budget is None:
+        budget = [MAX_TOKENS]
+    interactive = None
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
     try:
-        return _lark_parser().parse(text + "\n")
+        interactive = _lark_parser().parse_interactive(text + "\n")
+        left = budget[0] - _SUBPARSE_TOKENS
+        token = None
+        for token in interactive.iter_parse():
+            left -= 1
+            if left < 0:
+                budget[0] = 0
+                raise InputError(f"too large to parse: more than {MAX_TOKENS:,} tokens; split the file",
+                                 path, token.line + line_offset)
+        budget[0] = left
+        return interactive.feed_eof(token)
     except UnexpectedInput as exc:
+        if getattr(exc, "interactive_parser", None) is None:
+            exc.interactive_parser = interactive
         message, line = _describe_syntax_error(exc, text)
         raise InputError(message, path, line + line_offset) from None
     except RecursionError:
@@ -73,6 +101,9 @@ def _parse_tree(text: str, path: str, line_offset: int) -> Tree:
     except LarkError as exc:  # any other parser failure: still the input's fault
         message = f"syntax error ({exc.__class__.__name__})"
         raise InputError(message, path, line_offset + 1) from None
+    finally:
+        if gc_was_enabled:
+            gc.enable()
 
 
 def _check_bracket_depth(text: str, path: str) -> None:
@@ -363,8 +394,9 @@ def _subtrees(tree: Tree) -> list:
 class _Converter:
     """Walks one file's Lark tree (and the trees of its heredoc sequences) into ast nodes."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, budget: Optional[list] = None):
         self.path = path
+        self.budget = budget if budget is not None else [MAX_TOKENS]
         self.line_offset = 0      # added to Lark lines while converting a heredoc sequence
         self.depth = 0
         self.current_line = 0     # line of the attribute/block being converted, for errors
@@ -765,10 +797,10 @@ class _Converter:
         # Parenthesised so that newlines inside the expression are allowed, as HCL allows
         # them in template sequences; the closing paren on its own line ends any comment.
         try:
-            tree = _parse_tree(f"x = ({source}\n)", self.path, line - 1)
+            tree = _parse_tree(f"x = ({source}\n)", self.path, line - 1, self.budget)
         except InputError as exc:
             last_line = line + source.count("\n")
-            if exc.line > last_line:  # the error is at our synthetic closing paren
+            if exc.line > last_line and self.budget[0] > 0:  # the error is at our synthetic closing paren
                 raise self.error(f"incomplete expression in template sequence {context}",
                                  last_line) from None
             raise

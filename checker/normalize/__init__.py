@@ -55,7 +55,10 @@ class ReferenceIndex:
         return found
 
 
-def normalize(raws: list[RawResource]) -> list[Resource]:
+def normalize(raws: list[RawResource], errors: Optional[list] = None) -> list[Resource]:
+    """RawResources -> Resources with facets. A normalizer that fails on a (possibly hostile)
+    value is reported in `errors` as an InputError naming the resource's file and line, and
+    the resource keeps the facets set before the failure; the scan then exits 2."""
     refs = ReferenceIndex(raws)
     resources: dict[str, Resource] = {}
     attachments: list[RawResource] = []
@@ -83,7 +86,16 @@ def normalize(raws: list[RawResource]) -> list[Resource]:
     for resource in resources.values():
         spec = TYPES.get(resource.type)
         if spec and spec.facets:
-            spec.facets(Facts(resource, refs))
+            try:
+                spec.facets(Facts(resource, refs))
+            except Exception as exc:  # noqa: BLE001 - one resource must not stop the scan
+                if errors is None:
+                    raise
+                from ..errors import InputError
+                location = resource.raw.location
+                errors.append(InputError(f"could not interpret {resource.address} "
+                                         f"({type(exc).__name__}: {str(exc)[:200]})",
+                                         location.file, location.line))
     return list(resources.values())
 
 
@@ -139,7 +151,8 @@ class _ParentIndex:
     def _by_name(self, value: str, spec, module: str) -> Optional[Resource]:
         if not self.by_value:
             self._index_values(tuple({t for s in ATTACHMENTS.values() for t in s.parent_types}),
-                               ("id", "bucket", "name", "arn", "domain_name", "bucket_name"))
+                               tuple(dict.fromkeys(("id", "bucket", "name", "arn", "domain_name", "bucket_name")
+                                                   + tuple(k for s in ATTACHMENTS.values() for k in s.parent_keys))))
         name = value.rsplit(":", 1)[-1] if value.startswith("arn:") else value
         for parent_type in spec.parent_types:
             matches = self.by_value.get((parent_type, name)) or self.by_value.get((parent_type, value))

@@ -37,7 +37,6 @@ Provider defaults relied on (an absent argument means):
 """
 from __future__ import annotations
 
-import json
 import re
 from typing import Any, Optional
 

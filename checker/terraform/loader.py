@@ -63,6 +63,13 @@ def _evaluate_roots(dirs, explicit, scan_root, var_files, cli_vars, parse) -> Te
             rel = ctx_rel(path, scan_root)
             try:
                 parsed[path] = parse(path, rel)
+            except InputError:
+                raise
+            except (RecursionError, MemoryError):
+                raise InputError("file too complex to parse", rel) from None
+            except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the scan
+                raise InputError(f"could not parse ({type(exc).__name__}: {str(exc)[:200]})",
+                                 rel) from None
             finally:
                 progress.tick()
             result.files.append(rel)
@@ -86,6 +93,9 @@ def _evaluate_roots(dirs, explicit, scan_root, var_files, cli_vars, parse) -> Te
         except RecursionError:
             ctx.errors.append(InputError("configuration nested too deeply to evaluate",
                                          ctx.rel(directory)))
+        except Exception as exc:  # noqa: BLE001 - one module must not stop the whole scan
+            ctx.errors.append(InputError(f"could not evaluate this module ({type(exc).__name__}: "
+                                         f"{str(exc)[:200]})", ctx.rel(directory)))
         result.resources.extend(resources)
         result.errors.extend(ctx.errors)
         result.notes.extend(ctx.notes)
@@ -134,7 +144,7 @@ def _inputs_digest(dirs, explicit, scan_root, var_files, cli_vars) -> Optional[s
                         target = (directory / source.replace("\\", "/")).resolve()
                         if target.is_dir():
                             pending.append(target)
-    except OSError:
+    except (OSError, RuntimeError):   # RuntimeError: a symlink loop
         return None   # something unreadable: evaluate normally, which reports it
     return cache.key("terraform", parts)
 
@@ -155,9 +165,20 @@ def _from_cacheable(data: dict) -> TerraformResult:
 def ctx_rel(path: Path, root: Path) -> str:
     import os
     try:
-        return path.resolve().relative_to(root).as_posix()
+        return _real_file(path).relative_to(root).as_posix()
     except ValueError:
-        return Path(os.path.relpath(path.resolve(), root)).as_posix()
+        return Path(os.path.relpath(_real_file(path), root)).as_posix()
+
+
+def _real(path: Path) -> Path:
+    """path.resolve() that does not raise on a symlink loop (the loop then fails to read)."""
+    import os
+    return Path(os.path.realpath(path))
+
+
+def _real_file(path: Path) -> Path:
+    """A file's path with its folder resolved: a symlinked file is named by its link."""
+    return _real(path.parent) / path.name if path.name not in ("", ".", "..") else _real(path)
 
 
 def _dedupe(items: list) -> list:
@@ -188,8 +209,8 @@ def _locally_called_dirs(dirs: list[Path], parse: Callable, result: TerraformRes
                 if (source is not None and isinstance(source.expr, ast.Literal)
                         and isinstance(source.expr.value, str)
                         and source.expr.value.startswith(LOCAL_SOURCE_PREFIXES)):
-                    target = (directory / source.expr.value).resolve()
-                    if target != directory.resolve():
+                    target = _real(directory / source.expr.value)
+                    if target != _real(directory):
                         called.add(target)
     return called
 
@@ -199,12 +220,13 @@ def _source_resolver(root_dir: Path) -> Callable:
 
     def resolve(module_dir: Path, source: str, key: str, caller: str) -> Optional[Path]:
         if source.startswith(LOCAL_SOURCE_PREFIXES):
-            target = (module_dir / source.replace("\\", "/")).resolve()
+            target = _real(module_dir / source.replace("\\", "/"))
             return target if target.is_dir() else None
         entry = manifest.get(key)
         if entry:
-            target = (root_dir / entry).resolve()
-            return target if target.is_dir() else None
+            target = _real(root_dir / entry)
+            inside = target == _real(root_dir) or _real(root_dir) in target.parents
+            return target if inside and target.is_dir() else None   # never a folder outside
         return None
 
     return resolve

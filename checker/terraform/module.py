@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterator, Optional
 from ..errors import EvalError, InputError
 from ..hcl import ast
 from ..hcl.evaluate import ChildScope, evaluate
+from ..hcl.functions import LimitError
 from ..model import Location, RawResource
 from ..values import Unknown, is_unknown, merge_unknown, refs_of
 from . import iam_document
@@ -29,6 +30,11 @@ META_ATTRIBUTES = frozenset({"count", "for_each", "provider", "depends_on"})
 META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
 MODULE_META = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 _MISSING = object()
+
+
+class CycleError(LimitError):
+    """A reference cycle: Terraform refuses such a configuration before evaluating anything,
+    so try() and can() do not catch it, and the scan fails."""
 
 
 class LazyMap(Mapping):
@@ -48,7 +54,7 @@ class LazyMap(Mapping):
         if key not in self._keys:
             raise KeyError(key)
         if key in self._busy:
-            raise EvalError(f"cycle: {self._what}.{key} depends on itself")
+            raise CycleError(f"cycle: {self._what}.{key} depends on itself")
         self._busy.add(key)
         try:
             value = self._compute(key)
@@ -89,9 +95,9 @@ class Context:
 
     def rel(self, path: Path) -> str:
         try:
-            return path.resolve().relative_to(self.scan_root).as_posix()
+            return _realpath(path).relative_to(self.scan_root).as_posix()
         except ValueError:
-            return Path(_relpath(path.resolve(), self.scan_root)).as_posix()
+            return Path(_relpath(_realpath(path), self.scan_root)).as_posix()
 
     def note(self, message: str, file: str, line: int = 0) -> None:
         self.notes.append(InputError(message, file, line))
@@ -101,6 +107,14 @@ class Context:
         if directory not in self._defs:
             self._defs[directory] = ModuleDef.load(self, directory)
         return self._defs[directory]
+
+
+def _realpath(path: Path) -> Path:
+    """path.resolve() that does not raise on a symlink loop (the loop then fails to read)."""
+    import os
+    if path.name in ("", ".", ".."):
+        return Path(os.path.realpath(path))
+    return Path(os.path.realpath(path.parent)) / path.name   # a symlinked file: named by its link
 
 
 def _relpath(path: Path, start: Path) -> str:
@@ -125,8 +139,8 @@ class ModuleDef:
     def load(cls, ctx: Context, directory: Path) -> "ModuleDef":
         mdef = cls(directory)
         for path in sorted(directory.glob("*.tf")):
-            if not path.is_file():
-                continue
+            if path.is_dir():   # a folder named x.tf is not a file Terraform reads; a broken
+                continue        # or looping symlink is, and fails to read below
             rel = ctx.rel(path)
             try:
                 parsed = ctx.parse(path)
@@ -225,11 +239,16 @@ class ModuleInstance:
 
     # ---------------------------------------------------------------- evaluation
     def eval(self, expr: ast.Expr, scope, rel: str) -> Any:
-        """Evaluate; an expression Terraform would reject becomes UNKNOWN plus a note."""
+        """Evaluate; an expression Terraform would reject becomes UNKNOWN plus a note. Input
+        beyond pdguard's limits (LimitError) and reference cycles fail the scan (exit 2)."""
         try:
             return evaluate(expr, scope)
         except EvalError as exc:
-            self.ctx.note(exc.message, rel, exc.line or getattr(expr, "line", 0))
+            line = exc.line or getattr(expr, "line", 0)
+            if isinstance(exc, LimitError):
+                self.ctx.errors.append(InputError(exc.message, rel, line))
+            else:
+                self.ctx.note(exc.message, rel, line)
             return Unknown(f"could not evaluate: {exc.message}")
 
     def eval_static(self, expr: ast.Expr, rel: str) -> Any:
@@ -315,12 +334,14 @@ def _to_count(value: Any, module: ModuleInstance, rel: str, line: int, what: str
         n = int(float(value)) if isinstance(value, (str, float)) else value
         if isinstance(n, bool) or not isinstance(n, int):
             raise ValueError
-    except (TypeError, ValueError):
-        raise InputError(f"count of {what} is not a number: {value!r}", rel, line) from None
+    except (TypeError, ValueError, OverflowError):  # OverflowError: infinity
+        shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+        raise InputError(f"count of {what} is not a number: {shown}", rel, line) from None
     if n < 0:
         raise InputError(f"count of {what} is negative", rel, line)
     if n > MAX_INSTANCES:
-        raise InputError(f"count of {what} is {n} (limit {MAX_INSTANCES})", rel, line)
+        shown = str(n) if n < 10**15 else f"a {len(str(n))}-digit number"
+        raise InputError(f"count of {what} is {shown} (limit {MAX_INSTANCES})", rel, line)
     return n
 
 
