@@ -319,3 +319,43 @@ def test_unknown_count_evaluates_a_representative(tmp_path):
     result = load_terraform([tmp_path], {tmp_path}, tmp_path)
     assert [r.address for r in result.resources] == ["aws_db_instance.db"]
     assert any("count" in n.message for n in result.notes)
+
+
+def test_file_and_templatefile_read_inside_the_tree(tmp_path):
+    write(tmp_path, {
+        "main.tf": """
+            module "bucket" {
+              source = "./modules/bucket"
+              name   = "records"
+            }
+        """,
+        "modules/bucket/main.tf": """
+            variable "name" {}
+            resource "aws_s3_bucket" "b" { bucket = var.name }
+            resource "aws_s3_bucket_policy" "p" {
+              bucket = aws_s3_bucket.b.id
+              policy = templatefile("${path.module}/policy.json.tpl", { name = var.name })
+            }
+            resource "aws_s3_bucket_policy" "outside" {
+              bucket = aws_s3_bucket.b.id
+              policy = file("/etc/hostname")
+            }
+        """,
+        "modules/bucket/policy.json.tpl": '{"Statement": [{"Effect": "Allow", "Principal": "*", '
+                                          '"Resource": "arn:aws:s3:::${name}/*"}]}',
+    })
+    res = evaluate(tmp_path)
+    policy = json.loads(res['module.bucket.aws_s3_bucket_policy.p'].attributes["policy"])
+    assert policy["Statement"][0]["Resource"] == "arn:aws:s3:::records/*"
+    assert is_unknown(res['module.bucket.aws_s3_bucket_policy.outside'].attributes["policy"])
+
+
+def test_cached_evaluation_sees_a_changed_template(tmp_path, monkeypatch):
+    monkeypatch.setenv("PDGUARD_CACHE_DIR", str(tmp_path / "cache"))
+    write(tmp_path / "src", {
+        "main.tf": 'resource "null_resource" "r" {\n  triggers = { t = file("value.txt") }\n}\n',
+        "value.txt": "one",
+    })
+    assert evaluate(tmp_path / "src")["null_resource.r"].attributes["triggers"]["t"] == "one"
+    (tmp_path / "src" / "value.txt").write_text("two")
+    assert evaluate(tmp_path / "src")["null_resource.r"].attributes["triggers"]["t"] == "two"

@@ -2144,6 +2144,7 @@ class FileAccess:
         self.base_dir = os.path.abspath(base_dir)
         self.root = os.path.realpath(root if root is not None else base_dir)
         self.max_size = max_size
+        self.touched: set[str] = set()   # every path looked at: what a cached result depends on
 
     def resolve(self, path: str) -> Optional[str]:
         """The real path of `path`, or None when it leaves the scanned tree."""
@@ -2153,6 +2154,7 @@ class FileAccess:
             return None
         real = os.path.realpath(os.path.join(self.base_dir, path))
         if real == self.root or real.startswith(self.root.rstrip(os.sep) + os.sep):
+            self.touched.add(real)
             return real
         return None
 
@@ -2385,7 +2387,8 @@ def _no_nested_templatefile(*args):
 
 def functions_for(base_dir: str, root: Optional[str] = None, *,
                   template_parser: Optional[Callable[[str, str], Any]] = None,
-                  max_file_size: int = MAX_FILE_SIZE) -> dict[str, Callable]:
+                  max_file_size: int = MAX_FILE_SIZE,
+                  access: Optional["FileAccess"] = None) -> dict[str, Callable]:
     """FUNCTIONS with the file functions reading relative to `base_dir`, inside `root`
     (default: `base_dir`), files of at most `max_file_size` bytes.
 
@@ -2395,7 +2398,7 @@ def functions_for(base_dir: str, root: Optional[str] = None, *,
     attribute of the scope.
     """
     table = dict(FUNCTIONS)
-    access = FileAccess(base_dir, root, max_file_size)
+    access = access or FileAccess(base_dir, root, max_file_size)
     impls = _file_functions(access, table, template_parser)
     table.update({name: _wrap(name, impl, "deep") for name, impl in impls.items()})
     return table

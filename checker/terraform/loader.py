@@ -26,6 +26,7 @@ class TerraformResult:
     errors: list = field(default_factory=list)        # InputError
     notes: list = field(default_factory=list)         # InputError (did not fail the scan)
     files: list = field(default_factory=list)         # rel paths of every .tf read
+    files_read: set = field(default_factory=set)      # paths file()/templatefile()/fileset() looked at
 
 
 def load_terraform(dirs: list[Path], explicit: set, scan_root: Path, *,
@@ -40,7 +41,7 @@ def load_terraform(dirs: list[Path], explicit: set, scan_root: Path, *,
     digest = _inputs_digest(dirs, explicit, scan_root, var_files, cli_vars or {})
     if digest is not None:
         cached = cache.get("terraform", digest)
-        if cached is not cache.MISS:
+        if cached is not cache.MISS and _unchanged(cached.get("files_read", {})):
             return _from_cacheable(cached)
     result = _evaluate_roots(dirs, explicit, scan_root, var_files, cli_vars, parse)
     if digest is not None:
@@ -80,7 +81,7 @@ def _evaluate_roots(dirs, explicit, scan_root, var_files, cli_vars, parse) -> Te
         directory = directory.resolve()
         if directory in called and directory not in explicit:
             continue
-        ctx = Context(scan_root, parse_cached, _source_resolver(directory))
+        ctx = Context(scan_root, parse_cached, _source_resolver(directory), root_dir=directory)
         try:
             inputs = root_variables(directory, ctx, var_files, cli_vars or {})
         except InputError as exc:
@@ -99,6 +100,7 @@ def _evaluate_roots(dirs, explicit, scan_root, var_files, cli_vars, parse) -> Te
         result.resources.extend(resources)
         result.errors.extend(ctx.errors)
         result.notes.extend(ctx.notes)
+        result.files_read.update(ctx.files.touched)
     progress.close()
     result.errors = _dedupe(result.errors)
     result.notes = _dedupe(result.notes)
@@ -153,7 +155,27 @@ def _to_cacheable(result: TerraformResult) -> dict:
     def plain(errors):
         return [(e.message, e.file, e.line) for e in errors]
     return {"resources": result.resources, "errors": plain(result.errors),
-            "notes": plain(result.notes), "files": result.files}
+            "notes": plain(result.notes), "files": result.files,
+            "files_read": {path: _fingerprint(path) for path in result.files_read}}
+
+
+def _fingerprint(path: str) -> str:
+    """What file() & co. saw at `path`: its content, a directory's listing, or its absence."""
+    import hashlib
+    import os
+    try:
+        if os.path.isdir(path):
+            return "dir:" + hashlib.sha256("\0".join(sorted(os.listdir(path))).encode()).hexdigest()
+        with open(path, "rb") as handle:
+            return "file:" + hashlib.sha256(handle.read()).hexdigest()
+    except OSError:
+        return "missing"
+
+
+def _unchanged(files_read: dict) -> bool:
+    """A cached evaluation that read files through file()/templatefile() is valid only while
+    those files are as they were."""
+    return all(_fingerprint(path) == seen for path, seen in files_read.items())
 
 
 def _from_cacheable(data: dict) -> TerraformResult:

@@ -85,13 +85,19 @@ class Context:
     """What every module instance of one scan shares: file loading, diagnostics."""
 
     def __init__(self, scan_root: Path, parse: Callable[[Path], ast.File],
-                 resolve_source: Callable[[Path, str, str, str], Optional[Path]]):
+                 resolve_source: Callable[[Path, str, str, str], Optional[Path]],
+                 root_dir: Optional[Path] = None):
+        from ..hcl.functions import FileAccess, functions_for
         self.scan_root = scan_root
+        self.root_dir = root_dir or scan_root   # where Terraform would run: file() paths start here
         self.parse = parse                    # Path -> ast.File (raises InputError)
         self.resolve_source = resolve_source  # (module dir, source, module key, caller) -> dir
         self.errors: list[InputError] = []
         self.notes: list[InputError] = []
         self._defs: dict[Path, ModuleDef] = {}
+        # file(), templatefile(), fileset(): relative to the root module, never outside the tree.
+        self.files = FileAccess(str(self.root_dir), str(scan_root))
+        self.functions = functions_for(str(self.root_dir), str(scan_root), access=self.files)
 
     def rel(self, path: Path) -> str:
         try:
@@ -267,6 +273,7 @@ class ModuleInstance:
 class ModuleScope:
     def __init__(self, module: ModuleInstance):
         self.m = module
+        self.functions = module.ctx.functions
 
     def lookup(self, name: str, line: int) -> Any:
         m = self.m
@@ -281,7 +288,8 @@ class ModuleScope:
         if name in m._types:
             return m._types[name]
         if name == "path":
-            rel = m.ctx.rel(m.mdef.dir)
+            # Relative to the root module, the directory Terraform runs in.
+            rel = Path(_relpath(m.mdef.dir, _realpath(m.ctx.root_dir))).as_posix()
             return {"module": rel, "root": ".", "cwd": "."}
         if name == "terraform":
             return {"workspace": "default"}
