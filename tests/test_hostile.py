@@ -106,6 +106,36 @@ CASES = {
 }
 
 
+# Costly ones (seconds each: they run into the work limits), checked once, in one subprocess.
+HEAVY = {
+    "nested_for": ({"main.tf": 'locals {\n  x = [for a in range(1000) : [for b in range(1000) : '
+                               '[for c in range(1000) : c]]]\n}\n' + BUCKET.format("length(local.x)")},
+                   "main.tf", 2, "budget"),
+    "nested_dynamic": ({"main.tf": 'resource "aws_security_group" "g" {\n'
+                                   '  dynamic "ingress" {\n    for_each = range(1000)\n    content {\n'
+                                   '      dynamic "x" {\n        for_each = range(1000)\n        content {\n'
+                                   '          dynamic "y" {\n            for_each = range(1000)\n'
+                                   '            content { z = 1 }\n          }\n        }\n      }\n'
+                                   '    }\n  }\n}\n'},
+                       "main.tf", None, "budget"),
+    "module_explosion": ({"main.tf": 'module "a" {\n  count  = 10000\n  source = "./m1"\n}\n',
+                          "m1/main.tf": 'module "b" {\n  count  = 10000\n  source = "../m2"\n}\n',
+                          "m2/main.tf": 'resource "null_resource" "r" {\n  count = 10000\n}\n'},
+                         None, 2, "instances"),
+    "nested_for_in_tfvars": ({"main.tf": 'variable "v" {}\n' + BUCKET.format("var.v"),
+                              "terraform.tfvars": 'v = [for a in range(1000) : [for b in range(1000) : '
+                                                  '[for c in range(1000) : c]]]\n'},
+                             "terraform.tfvars", 1, "budget"),
+    "regex_unrolled": ({"main.tf": BUCKET.format('regex("((a{1000}){1000}){1000}", "aaaa")')},
+                       "main.tf", 2, "too large"),
+    "yamldecode_bomb": ({"main.tf": 'locals {\n  y = yamldecode("a: &a [x,x,x,x,x,x,x,x,x,x]\\n'
+                                    + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 10)
+                                              + "]\\n" for i in range(8))
+                                    + '")\n}\n' + BUCKET.format("jsonencode(local.y)")},
+                        "main.tf", 2, "too large"),
+}
+
+
 def _write(root: Path, files: dict) -> None:
     for rel, content in files.items():
         path = root / rel
@@ -155,7 +185,7 @@ def _has_good_findings(report: dict) -> bool:
 
 
 def _check_case(report: dict, name: str, prefix: str) -> None:
-    _files, file, line, fragment = CASES[name]
+    _files, file, line, fragment = {**CASES, **HEAVY}[name]
     errors = _errors_about(report, prefix)
     assert errors, f"{name}: no error reported: {report['errors']}"
     if file is not None:
@@ -199,6 +229,21 @@ def test_hostile_case_alone_is_never_a_clean_pass(tmp_path, monkeypatch):
         _write(case, files)
         code, report = _scan([case], monkeypatch, tmp_path)
         assert code == 2, f"{name}: exit {code}, errors {report['errors']}"
+
+
+def test_inputs_that_run_into_the_work_limits(tmp_path):
+    """Nested loops, module count explosions, unrolled regexes, YAML bombs in yamldecode():
+    each stops at a limit (an error naming the file), each root module in seconds."""
+    tree = tmp_path / "tree"
+    _write(tree / "good", {"main.tf": GOOD})
+    for name, (files, *_rest) in HEAVY.items():
+        _write(tree / name, files)
+    code, report, stderr, elapsed = _run_cli([tree], tmp_path, timeout=240)
+    assert code == 2, stderr
+    for name in HEAVY:
+        _check_case(report, name, name)
+    assert _has_good_findings(report)
+    assert elapsed < 120
 
 
 def test_huge_file_is_refused_quickly(tmp_path):

@@ -185,21 +185,18 @@ def test_scan_with_trusted_config_elsewhere_reports(tmp_path):
                        [output, tmp_path / "cache"])
     assert audit["events"] == [], audit["events"]
     assert "Traceback" not in proc.stderr
-    assert audit["code"] in (1, 2)
+    assert audit["code"] in (0, 1, 2)
     assert output.is_file() and json.loads(output.read_text())["runs"]
 
 
-def test_audit_hook_does_catch_a_forbidden_action(tmp_path):
-    """The harness itself: a policy check that runs a program, named explicitly, is caught."""
-    policy = tmp_path / "mine" / "PDG998"
-    policy.mkdir(parents=True)
-    (policy / "check.py").write_text("import os\nos.system('true')\n")
+def test_audit_hook_does_catch_a_forbidden_write(tmp_path):
+    """The harness itself: a report written where it is not allowed is caught."""
     root = tmp_path / "tf"
     root.mkdir()
     (root / "main.tf").write_text('resource "aws_s3_bucket" "b" {}\n')
-    audit, _proc = _run(tmp_path, ["scan", str(root), "--policy-dir", str(tmp_path / "mine")],
+    audit, _proc = _run(tmp_path, ["scan", str(root), "-o", str(tmp_path / "elsewhere.txt")],
                         [tmp_path / "cache"])
-    assert any(e[0] == "os.system" for e in audit["events"])
+    assert any(e[0] == "open" and "elsewhere.txt" in e[1] for e in audit["events"])
 
 
 def test_files_outside_the_tree_stay_unknown(tmp_path, monkeypatch):

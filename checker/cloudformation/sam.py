@@ -157,7 +157,9 @@ def simple_table(item: Item) -> list:
     lines: dict = {}
     attrs = convert(props, (
         ("name", "TableName", None),
-        ("server_side_encryption", "SSESpecification", Block((("enabled", "SSEEnabled", to_bool),))),
+        # SAM passes SSESpecification to the DynamoDB table as is (SSEEnabled, KMSMasterKeyId).
+        ("server_side_encryption", "SSESpecification", Block((
+            ("enabled", "SSEEnabled", to_bool), ("kms_key_arn", "KMSMasterKeyId", None)))),
         ("hash_key", "PrimaryKey", lambda v: v.get("Name") if isinstance(v, dict) else v),
         ("tags", "Tags", tags)), lines, "", item.line)
     return [item.raw("aws_dynamodb_table", attrs, lines)]

@@ -875,3 +875,79 @@ simple("AWS::CloudTrail::Trail", "aws_cloudtrail", (
     ("name", "TrailName", None), ("s3_bucket_name", "S3BucketName", None), ("kms_key_id", "KMSKeyId", None),
     ("enable_log_file_validation", "EnableLogFileValidation", to_bool),
     ("is_multi_region_trail", "IsMultiRegionTrail", to_bool), TAGS))
+
+# ------------------------------------------------------------------ EKS, ECS, network ACLs, Athena
+# Shapes follow the Terraform resources the normalizers read (aws_compute.eks_cluster,
+# aws_compute.ecs_task_definition, aws_network._acl_rules, aws_analytics.athena_workgroup).
+simple("AWS::EKS::Cluster", "aws_eks_cluster", (
+    ("name", "Name", None), ("role_arn", "RoleArn", None), ("version", "Version", None),
+    ("vpc_config", "ResourcesVpcConfig", Block((
+        ("subnet_ids", "SubnetIds", as_list), ("security_group_ids", "SecurityGroupIds", as_list),
+        ("endpoint_public_access", "EndpointPublicAccess", to_bool),
+        ("endpoint_private_access", "EndpointPrivateAccess", to_bool),
+        ("public_access_cidrs", "PublicAccessCidrs", as_list)))),
+    ("encryption_config", "EncryptionConfig", Blocks((
+        ("resources", "Resources", as_list),
+        ("provider", "Provider", Block((("key_arn", "KeyArn", None),)))))),
+    ("enabled_cluster_log_types", "Logging",
+     lambda v: _eks_log_types(v) if isinstance(v, dict) else v),
+    TAGS))
+
+
+def _eks_log_types(logging: dict) -> Any:
+    """Logging.ClusterLogging.EnabledTypes [{Type}] -> enabled_cluster_log_types [type]."""
+    cluster = logging.get("ClusterLogging")
+    if not isinstance(cluster, dict):
+        return cluster if is_unknown(cluster) else []
+    types = cluster.get("EnabledTypes")
+    if not isinstance(types, list):
+        return types if is_unknown(types) else []
+    return [t.get("Type") if isinstance(t, dict) else t for t in types]
+
+
+simple("AWS::ECS::TaskDefinition", "aws_ecs_task_definition", (
+    ("family", "Family", None), ("network_mode", "NetworkMode", None),
+    ("task_role_arn", "TaskRoleArn", None), ("execution_role_arn", "ExecutionRoleArn", None),
+    ("volume", "Volumes", Blocks((
+        ("name", "Name", None),
+        ("efs_volume_configuration", "EFSVolumeConfiguration", Block((
+            ("file_system_id", "FilesystemId", None), ("root_directory", "RootDirectory", None),
+            ("transit_encryption", "TransitEncryption", None),
+            ("transit_encryption_port", "TransitEncryptionPort", to_int),
+            ("authorization_config", "AuthorizationConfig", Block((
+                ("access_point_id", "AccessPointId", None), ("iam", "IAM", None)))))))))),
+    TAGS))
+
+simple("AWS::EC2::NetworkAcl", "aws_network_acl", (("vpc_id", "VpcId", None), TAGS))
+
+
+def _acl_entry_post(item: Item, attrs: dict, lines: dict) -> list:
+    """PortRange {From, To} -> from_port / to_port; protocol -1 ignores the ports."""
+    ports = item.props.get("PortRange") if isinstance(item.props, dict) else None
+    if isinstance(ports, dict):
+        line = line_of(item.props, "PortRange", item.line)
+        for tf, key in (("from_port", "From"), ("to_port", "To")):
+            if key in ports:
+                _set(attrs, lines, tf, to_int(ports[key]), line_of(ports, key, line))
+    elif is_unknown(ports):
+        _set(attrs, lines, "from_port", ports, item.line)
+        _set(attrs, lines, "to_port", ports, item.line)
+    return []
+
+
+simple("AWS::EC2::NetworkAclEntry", "aws_network_acl_rule", (
+    ("network_acl_id", "NetworkAclId", None), ("rule_number", "RuleNumber", to_int),
+    ("egress", "Egress", to_bool), ("protocol", "Protocol", lambda v: str(v) if isinstance(v, int) else lower(v)),
+    ("rule_action", "RuleAction", lower), ("cidr_block", "CidrBlock", None),
+    ("ipv6_cidr_block", "Ipv6CidrBlock", None)), _acl_entry_post)
+
+simple("AWS::Athena::WorkGroup", "aws_athena_workgroup", (
+    ("name", "Name", None), ("state", "State", None),
+    ("configuration", "WorkGroupConfiguration", Block((
+        ("enforce_workgroup_configuration", "EnforceWorkGroupConfiguration", to_bool),
+        ("publish_cloudwatch_metrics_enabled", "PublishCloudWatchMetricsEnabled", to_bool),
+        ("result_configuration", "ResultConfiguration", Block((
+            ("output_location", "OutputLocation", None),
+            ("encryption_configuration", "EncryptionConfiguration", Block((
+                ("encryption_option", "EncryptionOption", None), ("kms_key_arn", "KmsKey", None)))))))))),
+    TAGS))

@@ -30,6 +30,9 @@ from checker.hcl.functions import (
 from checker.values import Unknown, merge_unknown
 
 MAX_DEPTH = 200  # nested evaluations, counted across lazy lookups (a chain of locals counts)
+# Expression nodes one configuration may evaluate (see set_budget): nested for-expressions or
+# dynamic blocks over range(1000) each would otherwise run for hours. Real ones need far less.
+MAX_EVALUATIONS = 2_000_000
 
 
 class Scope(Protocol):
@@ -70,12 +73,25 @@ def functions_of(scope: Any) -> Mapping[str, Callable[..., Any]]:
 _state = threading.local()
 
 
+def set_budget(evaluations: Any = MAX_EVALUATIONS) -> None:
+    """Bound the expression nodes evaluated from now on in this thread (None: unbounded, the
+    default). Beyond it every evaluation is a LimitError. The Terraform loader sets it for
+    each root module it evaluates."""
+    _state.budget = evaluations
+
+
 def evaluate(expr: Any, scope: Any) -> Any:
     """The value of `expr` in `scope` (see the module docstring)."""
     depth = getattr(_state, "depth", 0)
     line = getattr(expr, "line", 0)
     if depth >= MAX_DEPTH:
         raise LimitError("expression too deep", line)
+    budget = getattr(_state, "budget", None)
+    if budget is not None:
+        if budget <= 0:
+            raise LimitError(f"evaluation budget exhausted (more than {MAX_EVALUATIONS:,} expressions "
+                             "evaluated: nested loops over large collections?)", line)
+        _state.budget = budget - 1
     handler = _HANDLERS.get(type(expr))
     if handler is None:
         raise EvalError(f"cannot evaluate {type(expr).__name__}", line)

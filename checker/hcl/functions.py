@@ -1082,10 +1082,58 @@ def compile_go_regex(pattern: str) -> Any:
     if len(pattern) > 65536:
         raise LimitError("regular expression too long")
     engine = _regex or re
+    translated = _translate_go_regex(pattern)
+    if _regex_size(translated) > MAX_REGEX_SIZE:   # RE2 refuses it too; `regex` would unroll it
+        raise LimitError(f"regular expression {_quote(pattern)} too large (nested counted repetitions)")
     try:
-        return engine.compile(_translate_go_regex(pattern))
+        return engine.compile(translated)
     except (re.error, getattr(engine, "error", re.error)) as error:
         fail(f"invalid regular expression {_quote(pattern)}: {error}")
+
+
+MAX_REGEX_SIZE = 100_000   # atoms after expanding counted repetitions: `((a{1000}){1000}){1000}` is 1e9
+
+
+def _regex_size(pattern: str) -> int:
+    """How many atoms `pattern` holds once its counted repetitions are unrolled (an estimate:
+    what the `regex` engine allocates for, gigabytes for nested `{1000}`s)."""
+    try:
+        parser = re._parser   # type: ignore[attr-defined]  # Python 3.11+
+    except AttributeError:   # pragma: no cover - Python 3.10
+        import sre_parse as parser
+    try:
+        tree = parser.parse(pattern)
+    except Exception:  # noqa: BLE001 - syntax only `regex` knows: count repetitions textually
+        size = 1
+        for low, high in re.findall(r"\{(\d{1,9})(?:,(\d{0,9}))?\}", pattern):
+            size *= max(int(high or low), 1)
+        return size
+    repeats = tuple(getattr(parser, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+                    if hasattr(parser, name))
+
+    def size(items) -> int:
+        total = 0
+        for op, av in items:
+            if op in repeats:
+                low, high, sub = av
+                count = high if high != parser.MAXREPEAT else low + 1
+                total += max(count, 1) * size(sub)
+            elif op is parser.SUBPATTERN:
+                total += size(av[-1])
+            elif op is parser.BRANCH:
+                total += sum(size(branch) for branch in av[1])
+            elif op in (parser.ASSERT, parser.ASSERT_NOT):
+                total += size(av[1])
+            else:
+                total += 1
+            if total > MAX_REGEX_SIZE:
+                return total
+        return total
+
+    try:
+        return size(tree)
+    except RecursionError:
+        return MAX_REGEX_SIZE + 1
 
 
 _TIMEOUT = {"timeout": REGEX_TIMEOUT} if _regex else {}

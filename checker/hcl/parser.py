@@ -54,6 +54,8 @@ def parse_hcl(text: str, path: str) -> File:
         text = text[1:]
     if "\r" in text:
         text = text.replace("\r\n", "\n")
+    if "<<" in text:
+        text = _trim_heredoc_markers(text)
     _check_bracket_depth(text, path)
     budget = [MAX_TOKENS]
     tree = _parse_tree(text, path, 0, budget)
@@ -68,6 +70,7 @@ def parse_hcl(text: str, path: str) -> File:
 # ---------------------------------------------------------------- lark entry and errors
 _BRACKET_RE = re.compile(r"[\[\]{}()]")
 _HEREDOC_HEAD_RE = re.compile(r"<<-?([A-Za-z][A-Za-z0-9._-]*)")
+_MARKER_LINE_RE = re.compile(r"^([ \t]*([A-Za-z][A-Za-z0-9._-]*))[ \t]+$", re.M)
 
 
 def _parse_tree(text: str, path: str, line_offset: int, budget: Optional[list] = None) -> Tree:
@@ -104,6 +107,16 @@ def _parse_tree(text: str, path: str, line_offset: int, budget: Optional[list] =
     finally:
         if gc_was_enabled:
             gc.enable()
+
+
+def _trim_heredoc_markers(text: str) -> str:
+    """Drop the spaces after a heredoc's closing marker: HCL compares the line with the
+    marker after trimming both ends, the Lark grammar only the start. Only lines holding
+    nothing but a marker change, and inside a heredoc such a line closes it anyway."""
+    markers = set(_HEREDOC_HEAD_RE.findall(text))
+    if not markers:
+        return text
+    return _MARKER_LINE_RE.sub(lambda m: m.group(1) if m.group(2) in markers else m.group(), text)
 
 
 def _check_bracket_depth(text: str, path: str) -> None:

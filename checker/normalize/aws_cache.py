@@ -3,7 +3,8 @@
 Provider defaults: `transit_encryption_enabled` and `at_rest_encryption_enabled` false for
 replication groups created by the AWS provider (ElastiCache turns them on by default only for
 Valkey/Redis 7.2+ serverless caches); no AUTH token, so any client that reaches the port is in.
-Memcached supports neither authentication nor encryption at rest.
+Memcached supports neither authentication nor encryption at rest. At-rest encryption without
+`kms_key_id` uses a key ElastiCache manages (encryption.key_owner "provider").
 """
 from __future__ import annotations
 
@@ -56,3 +57,6 @@ def _redis(f: Facts) -> None:
               "port can read and write every key", "default", f.where())
     if f.get("kms_key_id") is not None:
         f.set("encryption.key_owner", "customer", "kms_key_id set", where=f.where("kms_key_id"))
+    else:
+        f.set("encryption.key_owner", "provider", "no kms_key_id: ElastiCache uses a service-managed key "
+              "when at-rest encryption is on", "default", f.where())

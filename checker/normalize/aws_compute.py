@@ -23,7 +23,9 @@ Provider defaults relied on (an absent argument means):
   defaults to "application"; gateway load balancers have no internet-facing listener.
 - aws_lb_listener / aws_alb_listener: `protocol` defaults to HTTP (HTTPS when port 443 and no
   protocol, as the provider infers nothing: written here as HTTP unless 443). `ssl_policy` of
-  an HTTPS/TLS listener defaults to ELBSecurityPolicy-2016-08, which accepts TLS 1.0 and 1.1.
+  an HTTPS/TLS listener defaults to ELBSecurityPolicy-2016-08, which accepts TLS 1.0 and 1.1;
+  such a listener still encrypts, so it counts as encrypted in transit; only an explicitly
+  configured policy that allows TLS 1.0/1.1 counts as not.
 - aws_cloudfront_distribution: `viewer_protocol_policy` is required per cache behavior;
   "allow-all" serves plain HTTP. `viewer_certificate.minimum_protocol_version` defaults to
   "TLSv1"; with `cloudfront_default_certificate = true` (or no viewer_certificate) the
@@ -354,13 +356,17 @@ def _ssl_policy(f: Facts, protocol: str, where) -> None:
         f.set("encryption.in_transit", policy, f"listener protocol {protocol}; ssl_policy not known before apply",
               where=f.where("ssl_policy"))
         return
-    source = "explicit"
     if policy is None:
-        policy, source = "ELBSecurityPolicy-2016-08", "default"
+        # Encrypted: the listener terminates TLS. Which versions the default policy accepts
+        # (ELBSecurityPolicy-2016-08 still takes TLS 1.0/1.1) is a hardening question, not
+        # "unencrypted"; only an explicitly chosen policy that allows TLS 1.0/1.1 is reported.
+        f.set("encryption.in_transit", True, f"listener protocol {protocol} (ssl_policy not set: the "
+              "default ELBSecurityPolicy-2016-08 applies; prefer a TLS 1.2+ policy)", "default", where)
+        return
+    source = "explicit"
     minimum = elb_policy_min_tls(str(policy))
-    shown = f'ssl_policy = "{policy}"' if source == "explicit" else \
-        "ssl_policy not set (default ELBSecurityPolicy-2016-08)"
-    at = f.where("ssl_policy") if source == "explicit" else where
+    shown = f'ssl_policy = "{policy}"'
+    at = f.where("ssl_policy")
     if minimum is None:
         f.set("encryption.in_transit", Unknown(f"unrecognised ssl_policy {policy}"),
               f"listener protocol {protocol}; {shown} is not a known ELB policy", where=at)

@@ -10,7 +10,8 @@ Provider defaults stated here:
   key, with `enabled = true` and no `kms_key_arn` the AWS-managed aws/dynamodb key. Items live
   until deleted unless `ttl.enabled` (point-in-time recovery is a backup, not a retention limit).
 - aws_dax_cluster: `server_side_encryption.enabled` false; `cluster_endpoint_encryption_type`
-  NONE (clients connect in plain text).
+  NONE (clients connect in plain text). Encryption uses an AWS-owned key; DAX has no
+  customer-managed key option (facet encryption.customer_key_available = false).
 - aws_redshift_cluster: since 2025-01-10 AWS encrypts every new provisioned cluster (with an
   AWS-owned key when none is given) and the provider's v6 `encrypted` default is true; only an
   explicit `encrypted = false` is taken as unencrypted. `publicly_accessible` defaults to true up
@@ -131,7 +132,12 @@ def dynamodb_table(f: Facts) -> None:
     enabled = f.get("server_side_encryption.enabled")
     enabled = as_bool(enabled) if not is_unknown(enabled) else enabled
     key = f.get("server_side_encryption.kms_key_arn")
-    f.set("encryption.at_rest", True, "DynamoDB always encrypts tables at rest", "default", f.where())
+    if enabled is True:
+        f.set("encryption.at_rest", True, "server_side_encryption.enabled = true (SSE with AWS KMS)",
+              where=f.where("server_side_encryption.enabled"))
+    else:
+        f.set("encryption.at_rest", True, "DynamoDB always encrypts tables at rest (with an AWS-owned key "
+              "unless server_side_encryption says otherwise)", "default", f.where())
     if is_unknown(enabled):
         f.set("encryption.key_owner", enabled, "server_side_encryption.enabled not known before apply",
               where=f.where("server_side_encryption.enabled"))
@@ -164,6 +170,11 @@ def dax_cluster(f: Facts) -> None:
            default=False, default_reason="server_side_encryption not enabled (default false): the cache is "
            "stored unencrypted", true_reason="server_side_encryption.enabled = true",
            false_reason="server_side_encryption.enabled = {value}")
+    # DAX encrypts with an AWS-owned key and offers no customer-managed key: PDG302 (which asks
+    # for one) skips resources whose service has no such option.
+    f.set("encryption.key_owner", "provider", "DAX encrypts with an AWS-owned key", "default", f.where())
+    f.set("encryption.customer_key_available", False, "DAX offers no customer-managed key option",
+          "default", f.where())
     f.flag("encryption.in_transit", "cluster_endpoint_encryption_type", true_when=lambda v: str(v).upper() == "TLS",
            default=False, default_reason="cluster_endpoint_encryption_type not set (default NONE): clients "
            "connect in plain text", true_reason="cluster_endpoint_encryption_type = TLS",

@@ -299,6 +299,16 @@ def ecr_repository(f: Facts) -> None:
     etype = f.get("encryption_configuration.encryption_type")
     f.set("encryption.at_rest", True, f"images encrypted with {etype or 'AES256 (default)'}",
           "explicit" if etype else "default", f.where("encryption_configuration") if etype else f.where())
+    key = f.get("encryption_configuration.kms_key")
+    if isinstance(etype, str) and etype.upper() == "KMS" and key is not None:
+        _key_owner(f, "encryption_configuration.kms_key", "aws/ecr")
+    elif is_unknown(etype):
+        f.set("encryption.key_owner", etype, "encryption_type not known before apply",
+              where=f.where("encryption_configuration"))
+    else:
+        f.set("encryption.key_owner", "provider", "AWS-managed aws/ecr key" if etype == "KMS"
+              else "AES256 with ECR-managed keys", "explicit" if etype else "default",
+              f.where("encryption_configuration") if etype else f.where())
 
 
 # ------------------------------------------------------------------ WorkSpaces, CodeBuild

@@ -143,7 +143,7 @@ def _mssql_auditing(f: Facts) -> None:
     candidates += [(raw, "") for raw in f.attached("azurerm_mssql_server_extended_auditing_policy")]
     for raw, path in candidates:
         block = f.get(path, None, raw) if path else raw.attributes
-        if not block:
+        if not is_unknown(block) and not block:
             continue
         enabled = as_bool(f.get(f"{path}.enabled" if path else "enabled", True, raw))
         if is_unknown(enabled):
@@ -548,6 +548,13 @@ def managed_disk(f: Facts) -> None:
     f.set("encryption.at_rest", True, "managed disks are always encrypted by the platform (SSE)" + extra,
           "default", f.where("encryption_settings") if ade is not None else f.where())
     des = f.get("disk_encryption_set_id")
-    f.set("encryption.key_owner", "customer" if des is not None else "provider",
-          "disk_encryption_set_id names a customer-managed key" if des is not None else "platform-managed keys",
-          "explicit" if des is not None else "default", f.where("disk_encryption_set_id") if des is not None else f.where())
+    if des is None and ade is True:
+        # Azure Disk Encryption keeps the volume key as a secret in the customer's Key Vault
+        # (disk_encryption_key.secret_url / source_vault_id): a key the customer controls.
+        f.set("encryption.key_owner", "customer", "Azure Disk Encryption is on: the disk key is kept in "
+              "the customer's Key Vault", where=f.where("encryption_settings"))
+    else:
+        f.set("encryption.key_owner", "customer" if des is not None else "provider",
+              "disk_encryption_set_id names a customer-managed key" if des is not None else "platform-managed keys",
+              "explicit" if des is not None else "default",
+              f.where("disk_encryption_set_id") if des is not None else f.where())

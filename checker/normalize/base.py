@@ -20,7 +20,8 @@ from ..values import Unknown, is_unknown, refs_of
 #   api_endpoint, web_app (App Service, Function App, Cloud Run, Cloud Functions),
 #   load_balancer, load_balancer_listener, cdn, compute_instance, container_cluster,
 #   container_task, network_acl (facet ingress.rules too), api (APIs, stages, domains),
-#   network, key, function, integration, other
+#   network, key, function, integration, data_pipeline (moves data between stores: Data
+#   Factory), other
 #
 # Facets every data store should set where the service has the notion:
 #   public (bool), authentication (bool), encryption.at_rest (bool), encryption.key_owner

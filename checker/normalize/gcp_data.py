@@ -240,7 +240,7 @@ def bigquery_dataset(f: Facts) -> None:
     location = f.get("location")
     f.set("region", "US" if location is None else location,
           "location not set (default US)" if location is None else "dataset location",
-          "default" if location is None else "explicit", f.where("location") if location else f.where())
+          "default" if location is None else "explicit", f.where("location") if location is not None else f.where())
 
 
 @register("google_bigquery_table", "data_warehouse")

@@ -52,6 +52,9 @@ def _facet(cond: dict, resource: Resource, evidence: list) -> Optional[bool]:
     if fact is None:
         return None
     evidence.append(Evidence(fact.reason, fact.where))
+    if "set_by" in cond:
+        # Where the value came from: written in the files, a provider default, derived.
+        return fact.source in cond["set_by"]
     return _compare(fact.value, cond)
 
 

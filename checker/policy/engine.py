@@ -100,6 +100,8 @@ def evaluate(policy: Policy, resource: Resource, graph: Graph) -> Optional[Evalu
     reasons = "; ".join(dict.fromkeys(e.message for e in evidence))
     if status == "unknown":
         message = f"cannot tell whether {resource.address} is affected: {reasons}"
+    elif status == "pass":
+        message = f"{resource.address} passes: {reasons}"
     else:
         message = (policy.message or "{title}: {reason}").format(
             title=policy.title, reason=reasons, resource=resource.address)

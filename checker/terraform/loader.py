@@ -12,6 +12,7 @@ from .. import cache
 from ..discover import read_text
 from ..errors import EvalError, InputError
 from ..hcl import ast
+from ..hcl.evaluate import MAX_EVALUATIONS, set_budget
 from ..model import RawResource
 
 # The parser, evaluator and module machinery are imported where they are used: a re-run
@@ -82,6 +83,7 @@ def _evaluate_roots(dirs, explicit, scan_root, var_files, cli_vars, parse) -> Te
         if directory in called and directory not in explicit:
             continue
         ctx = Context(scan_root, parse_cached, _source_resolver(directory), root_dir=directory)
+        set_budget(MAX_EVALUATIONS)   # tfvars included; reset in the finally below
         try:
             inputs = root_variables(directory, ctx, var_files, cli_vars or {})
         except InputError as exc:
@@ -97,6 +99,8 @@ def _evaluate_roots(dirs, explicit, scan_root, var_files, cli_vars, parse) -> Te
         except Exception as exc:  # noqa: BLE001 - one module must not stop the whole scan
             ctx.errors.append(InputError(f"could not evaluate this module ({type(exc).__name__}: "
                                          f"{str(exc)[:200]})", ctx.rel(directory)))
+        finally:
+            set_budget(None)
         result.resources.extend(resources)
         result.errors.extend(ctx.errors)
         result.notes.extend(ctx.notes)

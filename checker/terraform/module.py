@@ -25,6 +25,7 @@ from . import iam_document
 from .types import convert_to_type
 
 MAX_INSTANCES = 10_000
+MAX_TOTAL_INSTANCES = 50_000   # in one root module with all its module calls
 MAX_MODULE_DEPTH = 24
 META_ATTRIBUTES = frozenset({"count", "for_each", "provider", "depends_on"})
 META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
@@ -95,6 +96,7 @@ class Context:
         self.errors: list[InputError] = []
         self.notes: list[InputError] = []
         self._defs: dict[Path, ModuleDef] = {}
+        self.instance_count = 0               # resource and module instances, all modules
         # file(), templatefile(), fileset(): relative to the root module, never outside the tree.
         self.files = FileAccess(str(self.root_dir), str(scan_root))
         self.functions = functions_for(str(self.root_dir), str(scan_root), access=self.files)
@@ -107,6 +109,14 @@ class Context:
 
     def note(self, message: str, file: str, line: int = 0) -> None:
         self.notes.append(InputError(message, file, line))
+
+    def count_instances(self, n: int, what: str, rel: str, line: int) -> None:
+        """Account for `n` more instances; an InputError beyond MAX_TOTAL_INSTANCES (modules
+        with count inside modules with count multiply), before any of them is built."""
+        if self.instance_count + n > MAX_TOTAL_INSTANCES:
+            raise InputError(f"more than {MAX_TOTAL_INSTANCES:,} resource and module instances in this "
+                             "configuration; the rest are not expanded", rel, line)
+        self.instance_count += n
 
     def module_def(self, directory: Path) -> "ModuleDef":
         directory = directory.resolve()
@@ -320,6 +330,7 @@ def _expansion(module: ModuleInstance, body: ast.Body, rel: str, what: str) -> l
                             "representative instance", rel, count.line)
             return [(None, {"count": {"index": Unknown("count.index of an unknown count")}})]
         n = _to_count(value, module, rel, count.line, what)
+        module.ctx.count_instances(n, what, rel, count.line)
         return [(i, {"count": {"index": i}}) for i in range(n)]
     if for_each is not None:
         value = module.eval(for_each.expr, module.scope, rel)
@@ -333,6 +344,7 @@ def _expansion(module: ModuleInstance, body: ast.Body, rel: str, what: str) -> l
         if len(items) > MAX_INSTANCES:
             raise InputError(f"for_each of {what} has {len(items)} elements (limit {MAX_INSTANCES})",
                              rel, for_each.line)
+        module.ctx.count_instances(len(items), what, rel, for_each.line)
         return [(k, {"each": {"key": k, "value": v}}) for k, v in items]
     return [(None, {})]
 
