@@ -6,7 +6,7 @@ Run from the repository root (see benchmarks/README.md):
     .venv/bin/python benchmarks/bench.py [--corpus ../shared/corpus] [--checkov PATH] [--repeat 3]
 
 For every corpus folder (modules/*, goat/*) it prints, measured in the same run: pdguard cold
-(empty parse cache) and warm (cache filled, unchanged tree) wall time and peak memory, checkov's
+(empty cache) and warm (cache filled, unchanged tree) wall time and peak memory, checkov's
 wall time and peak memory when checkov is installed (`--skip-download`, same folder, Terraform
 and CloudFormation frameworks), the ratios, and the python-hcl2 parse floor (the time
 python-hcl2 alone takes to parse the same .tf files). Then `pdguard --version` start-up time,
@@ -120,7 +120,7 @@ def main() -> int:
           f"checkov: {checkov or 'not installed (pdguard figures only)'}; {os.cpu_count()} cores; "
           f"median of {args.repeat}\n")
     header = (f"{'corpus':44} {'cold s':>7} {'warm s':>7} {'MB':>5} {'floor s':>8} {'cold/floor':>10}"
-              f"{'  checkov s':>11} {'MB':>5} {'speed-up':>9} {'mem ratio':>9}")
+              f"{'  checkov s':>11} {'MB':>5} {'x cold':>7} {'x warm':>7} {'mem ratio':>9}")
     print(header)
     print("-" * len(header))
     cache = Path(tempfile.mkdtemp(prefix="pdguard-bench-cache-"))
@@ -138,7 +138,8 @@ def main() -> int:
                 ck, ck_mem = median_run([checkov, "-d", str(folder), "--skip-download", "--quiet", "--compact",
                                          "--framework", "terraform", "cloudformation", "-o", "json"],
                                         max(1, args.repeat // 2))
-                line += f"{ck:11.2f} {ck_mem:5d} {ck / cold:8.1f}x {max(cold_mem, 1) / max(ck_mem, 1):9.2f}"
+                line += (f"{ck:11.2f} {ck_mem:5d} {ck / cold:6.1f}x {ck / warm:6.1f}x "
+                         f"{max(cold_mem, warm_mem, 1) / max(ck_mem, 1):9.2f}")
             print(line, flush=True)
 
         startup = statistics.median(run([pdguard, "--version"])[0] for _ in range(max(5, args.repeat)))
