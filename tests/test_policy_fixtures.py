@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from checker.policy.fixtures import fixture_cases, load_expected, run_fixtures
-from checker.policy.loader import builtin_policy_dir, load_policies
+from checker.policy.loader import builtin_policy_dir, load_policies, load_policy
 
 POLICY_FOLDERS = sorted(p.parent for p in builtin_policy_dir().glob("*/policy.yaml"))
 
@@ -22,6 +22,12 @@ def test_every_policy_has_a_failing_and_a_passing_case(folder: Path):
     outcomes = {v for case in fixture_cases(folder) for v in load_expected(case).values()}
     assert "fail" in outcomes, "no failing fixture"
     assert "pass" in outcomes, "no passing fixture"
+
+
+@pytest.mark.parametrize("folder", POLICY_FOLDERS, ids=[p.name for p in POLICY_FOLDERS])
+def test_policy_metadata_matches_the_schema(folder: Path):
+    # Scans trust the shipped catalog; this is where it is held to the schema.
+    load_policy(folder, validate=True)
 
 
 def test_catalog_loads_and_ids_are_unique():
