@@ -15,9 +15,9 @@ from .values import is_unknown
 
 MAX_PER_COLUMN = 16
 COLUMN_OF_KIND = {"security_group": 1, "network_acl": 1, "api_endpoint": 1, "load_balancer": 1,
-                  "load_balancer_listener": 1, "cdn": 1, "web_app": 1, "integration": 2,
+                  "load_balancer_listener": 2, "cdn": 1, "web_app": 1, "integration": 2,
                   "function": 3, "compute_instance": 3, "container_cluster": 3}
-COLUMNS = ("Internet", "Entry points", "Integrations", "Compute", "Data stores")
+COLUMNS = ("Internet", "Entry points", "Routing", "Compute", "Data stores")
 NODE_W, NODE_H, GAP_Y, COL_W, TOP = 210, 40, 16, 250, 56
 
 

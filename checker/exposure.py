@@ -82,6 +82,11 @@ def _direct(store: Resource, graph: Graph) -> Optional[Exposure]:
     if public.value is False:
         return None
     auth = _authentication(store)
+    routing = _subnet_routing(store, graph)
+    if routing is not None and routing[0] is False:
+        return Exposure(False, auth, (), None, f"public endpoint, but {routing[1]}")
+    if routing is not None and routing[0] is True:
+        hop = Evidence(f"{store.address}: {public.reason}; {routing[1]}", public.where or store.location)
     port = store.facets.get("port")
     groups = graph.references(store, "security_group")
     if not groups:
@@ -109,6 +114,27 @@ def _direct(store: Resource, graph: Graph) -> Optional[Exposure]:
                                            f"on its port ({public.reason})")
 
 
+def _subnet_routing(store: Resource, graph: Graph):
+    """(True|False|None, why) from the store's subnets (through its subnet group): a public
+    endpoint is reachable only from a subnet with a route to an internet gateway."""
+    subnets = []
+    for group in graph.references(store):
+        if group.type in ("aws_db_subnet_group", "aws_elasticache_subnet_group", "aws_redshift_subnet_group",
+                          "aws_neptune_subnet_group", "aws_docdb_subnet_group"):
+            subnets += graph.references(group, "network")
+    subnets = [s for s in subnets if s.type == "aws_subnet"]
+    facts = [(s, s.facets.get("routes_to_internet")) for s in subnets]
+    facts = [(s, f) for s, f in facts if f is not None]
+    if not facts:
+        return None
+    public = [s for s, f in facts if f.value is True]
+    if public:
+        return True, f"its subnet {public[0].address} routes to an internet gateway"
+    if all(f.value is False for _, f in facts):
+        return False, "its subnets have no route to an internet gateway"
+    return None
+
+
 def _authentication(store: Resource) -> Any:
     fact = store.facets.get("authentication")
     if fact is None:
@@ -118,8 +144,10 @@ def _authentication(store: Resource) -> Any:
 
 # ------------------------------------------------------------------ front doors
 def _front_door_paths(graph: Graph) -> dict[str, list[Exposure]]:
-    """Store address -> exposures through API methods / routes / function URLs in front of it."""
+    """Store address -> exposures through API methods / routes / function URLs and internet-facing
+    load balancers in front of it."""
     out: dict[str, list[Exposure]] = {}
+    _load_balancer_paths(graph, out)
     integrations = graph.of_kind("integration")
     for endpoint in graph.of_kind("api_endpoint"):
         public = endpoint.facets.get("public")
@@ -140,6 +168,39 @@ def _front_door_paths(graph: Graph) -> dict[str, list[Exposure]]:
                     f"{function.address}",
                     ("internet", endpoint.address, *via, function.address, store.address)))
     return out
+
+
+def _load_balancer_paths(graph: Graph, out: dict) -> None:
+    """internet-facing load balancer -> listener -> target group -> attached function or instance
+    -> the stores it is configured with. A listener that does not authenticate (an
+    authenticate-cognito / authenticate-oidc action) leaves authentication to the application,
+    which the configuration cannot show: UNKNOWN, never a guessed pass or fail."""
+    for lb in graph.of_kind("load_balancer"):
+        public = lb.facets.get("public")
+        if public is None or public.value is not True:
+            continue
+        for listener in graph.referenced_by(lb, "load_balancer_listener"):
+            actions = [a for a in listener.attributes.get("default_action") or [] if isinstance(a, dict)]
+            authenticated = any(str(a.get("type", "")).startswith("authenticate-") for a in actions)
+            auth = True if authenticated else Unknown(
+                "the load balancer does not authenticate; whether the application does is not visible")
+            entry = Evidence(f"{lb.address} is internet-facing; listener {listener.address} "
+                             f"{'authenticates callers' if authenticated else 'does not authenticate'}",
+                             listener.location)
+            for group in graph.references(listener):
+                if group.type not in ("aws_lb_target_group", "aws_alb_target_group"):
+                    continue
+                for attachment in graph.referenced_by(group):
+                    for target in graph.references(attachment, "function", "compute_instance"):
+                        for store in graph.references(target, *sorted(DATA_STORE_KINDS)):
+                            path = (INTERNET, entry,
+                                    Evidence(f"{group.address} forwards to {target.address}", attachment.location),
+                                    Evidence(f"{target.address} is configured with {store.address}", target.location),
+                                    Evidence(store.address, store.location))
+                            out.setdefault(store.address, []).append(Exposure(
+                                True, auth, path, entry if not authenticated else None,
+                                f"through internet-facing {lb.address} and {target.address}",
+                                ("internet", lb.address, listener.address, target.address, store.address)))
 
 
 def _functions_behind(endpoint: Resource, integrations: list[Resource], graph: Graph):

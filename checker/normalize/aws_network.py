@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from ..model import Location
-from ..values import Unknown, is_unknown
+from ..values import Unknown, is_unknown, refs_of
 from .base import Facts, as_bool, attach, register, register_kind
 
 # "*" and "Internet" are how Azure NSG rules write "any source" (see azure_network.py).
@@ -322,9 +322,43 @@ def _acl_entries(f: Facts, block: Any, raw, path: str, number_key: str, action_k
 
 @register("aws_subnet", "network")
 def subnet(f: Facts) -> None:
+    _internet_route(f)
     f.flag("public_ip", "map_public_ip_on_launch", true_when=lambda v: as_bool(v) is True,
            default=False,
            default_reason="map_public_ip_on_launch not set (default false): instances get no public IP "
                           "unless they ask for one",
            true_reason="map_public_ip_on_launch = true: every instance launched here gets a public IP",
            false_reason="map_public_ip_on_launch = {value}")
+
+
+def _internet_route(f: Facts) -> None:
+    """Facet `routes_to_internet`: is the subnet associated with a route table that sends
+    0.0.0.0/0 (or ::/0) to an internet gateway? A subnet with no association in the files uses
+    the VPC's main route table, which the files may not show: unknown."""
+    associations = f.referencing("aws_route_table_association")
+    if not associations:
+        f.set("routes_to_internet", Unknown("no route table association in the files: the VPC's main "
+                                            "route table applies"),
+              "no route table association in the files (the VPC's main route table applies)")
+        return
+    tables = [t for a in associations for t in f.all_of_type("aws_route_table")
+              if t.address in a.refs or t.address.split("[")[0] in a.refs]
+    for table in tables:
+        routes = list(table.attributes.get("route") or [])
+        routes += [r.attributes for r in f.all_of_type("aws_route")
+                   if table.address in r.refs or table.address.split("[")[0] in r.refs]
+        for route in routes:
+            if not isinstance(route, dict):
+                continue
+            destination = route.get("cidr_block", route.get("destination_cidr_block")) or \
+                route.get("ipv6_cidr_block", route.get("destination_ipv6_cidr_block"))
+            gateway = route.get("gateway_id")
+            to_igw = (isinstance(gateway, str) and gateway.startswith("igw-")) or any(
+                ref.split(".")[-2:-1] == ["aws_internet_gateway"] or ".aws_internet_gateway." in f".{ref}."
+                for ref in refs_of(gateway))
+            if destination in INTERNET and to_igw:
+                f.set("routes_to_internet", True, f"route table {table.address} sends {destination} to an "
+                      "internet gateway", "derived", f.where("", table))
+                return
+    f.set("routes_to_internet", False, "its route tables have no route to an internet gateway", "derived",
+          f.where())
