@@ -89,6 +89,14 @@ def _direct(store: Resource, graph: Graph) -> Optional[Exposure]:
         hop = Evidence(f"{store.address}: {public.reason}; {routing[1]}", public.where or store.location)
     port = store.facets.get("port")
     groups = graph.references(store, "security_group")
+    if not groups and store.provider != "aws":
+        # Azure and Google stores carry their own firewall (server firewall rules, authorized
+        # networks): their `public` facet already says the internet is admitted.
+        if public.value is True:
+            return Exposure(True, auth, (INTERNET, hop), hop,
+                            f"reachable from the internet: {public.reason}", ("internet", store.address))
+        return Exposure(public.value, auth, (INTERNET, hop), hop, f"may be reachable: {public.reason}",
+                        ("internet", store.address))
     if not groups:
         reason = f"public endpoint ({public.reason}); no security group in the files decides who reaches it"
         return Exposure(Unknown(reason), auth, (INTERNET, hop), hop, reason, ("internet", store.address))
