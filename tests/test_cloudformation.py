@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from checker.api import load, scan
-from checker.cloudformation.loader import load as load_file, load_template
+from checker.api import scan
+from checker.cloudformation.loader import load as load_file
 from checker.cloudformation.yaml_loader import load_json, load_yaml
 from checker.config import ScanConfig
 from checker.errors import InputError
-from checker.values import Unknown, is_unknown
+from checker.values import is_unknown
 
 FIXTURES = Path(__file__).parent / "fixtures" / "equivalence"
 

@@ -9,7 +9,7 @@ import pytest
 
 from checker.errors import InputError
 from checker.hcl.ast import (
-    Attribute, Binary, Block, Body, Call, Conditional, ForExpr, GetAttr, Index, Literal,
+    Attribute, Binary, Body, Call, Conditional, ForExpr, GetAttr, Index, Literal,
     ObjectExpr, Splat, SplatItem, Template, TemplateFor, TemplateIf, TupleExpr, Unary, Variable,
 )
 from checker.hcl.parser import MAX_DEPTH, parse_hcl

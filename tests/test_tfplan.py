@@ -15,7 +15,6 @@ import pytest
 
 from checker.api import load, scan
 from checker.config import ScanConfig
-from checker.errors import InputError
 from checker.tfplan import addresses
 from checker.tfplan.loader import load as load_file
 from checker.values import is_unknown

@@ -66,9 +66,9 @@ class Template:
             spec = spec if isinstance(spec, dict) else {}
             ptype = str(spec.get("Type", "String"))
             if name in overrides:
-                value, origin = overrides[name], "the given value"
+                value = overrides[name]
             elif "Default" in spec:
-                value, origin = spec["Default"], "its default"
+                value = spec["Default"]
             else:
                 out[name] = Unknown(f"parameter {name} has no default and no value was given "
                                     "(--cfn-param)")

@@ -21,7 +21,7 @@ from typing import Any, Optional
 
 from ..errors import InputError
 from ..formats import FormatResult
-from ..values import Unknown, is_unknown
+from ..values import is_unknown
 from . import sam  # noqa: F401  (registers the SAM translators)
 from .intrinsics import Template, static_refs
 from .translate import Item, translate

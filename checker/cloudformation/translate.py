@@ -26,7 +26,7 @@ from typing import Any, Callable, Optional
 
 from ..model import Location, RawResource
 from ..values import Unknown, is_unknown, refs_of
-from .yaml_loader import LineDict, line_of
+from .yaml_loader import line_of
 
 
 # ------------------------------------------------------------------ converters

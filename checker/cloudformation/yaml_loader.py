@@ -170,7 +170,7 @@ def load_yaml(text: str, rel: str) -> Any:
     except yaml.YAMLError as exc:
         raise InputError(f"invalid YAML: {exc}", rel) from None
     except RecursionError:
-        raise InputError(f"nesting too deep; refused", rel) from None
+        raise InputError("nesting too deep; refused", rel) from None
     finally:
         loader.dispose()
 

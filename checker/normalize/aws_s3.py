@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..values import Unknown, is_unknown
+from ..values import is_unknown
 from . import aws_iam
 from .base import Facts, as_bool, attach, register
 

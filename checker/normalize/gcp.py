@@ -23,7 +23,6 @@ from __future__ import annotations
 from typing import Any, Iterable, Optional
 
 from ..values import PartialJSON, Unknown, is_unknown
-from . import aws_iam  # noqa: F401  (keeps registration order stable)
 from .base import Facts, as_bool, attach, register
 
 PUBLIC_MEMBERS = ("allUsers", "allAuthenticatedUsers")

@@ -270,7 +270,7 @@ def _modules_manifest(root_dir: Path) -> dict:
 
 
 # ------------------------------------------------------------------ root variables
-def root_variables(directory: Path, ctx: Context, var_files: list[Path], cli_vars: dict) -> dict:
+def root_variables(directory: Path, ctx, var_files: list[Path], cli_vars: dict) -> dict:
     """Values of the root module's variables, in Terraform's precedence order (later wins):
     terraform.tfvars, terraform.tfvars.json, *.auto.tfvars(.json) in lexical order,
     --var-file in order, --var."""

@@ -20,7 +20,7 @@ from ..hcl import ast
 from ..hcl.evaluate import ChildScope, evaluate
 from ..hcl.functions import LimitError
 from ..model import Location, RawResource
-from ..values import Unknown, is_unknown, merge_unknown, refs_of
+from ..values import Unknown, is_unknown, refs_of
 from . import iam_document
 from .types import convert_to_type
 

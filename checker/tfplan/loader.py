@@ -73,7 +73,6 @@ def recognise(doc: Any) -> Optional[str]:
 
 def _load(kind: str, doc: dict, path: Path, rel: str, notes: list) -> list:
     from .plan import plan_resources
-    from .source import SourceMap
     from .state import raw_state_resources, show_state_resources
 
     source = _source_map(path, rel)
