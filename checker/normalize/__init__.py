@@ -11,7 +11,7 @@ from typing import Iterable, Optional
 
 from ..model import RawResource, Resource
 from ..values import refs_of
-from .base import ATTACHMENTS, DATA_STORE_KINDS, TYPES, Facts, get_path
+from .base import ATTACHMENTS, DATA_STORE_KINDS, TRANSLATORS, TYPES, Facts, get_path
 
 
 def _register_providers() -> None:
@@ -59,6 +59,7 @@ def normalize(raws: list[RawResource], errors: Optional[list] = None) -> list[Re
     """RawResources -> Resources with facets. A normalizer that fails on a (possibly hostile)
     value is reported in `errors` as an InputError naming the resource's file and line, and
     the resource keeps the facets set before the failure; the scan then exits 2."""
+    raws = [_translated(raw) for raw in raws]
     refs = ReferenceIndex(raws)
     resources: dict[str, Resource] = {}
     attachments: list[RawResource] = []
@@ -97,6 +98,16 @@ def normalize(raws: list[RawResource], errors: Optional[list] = None) -> list[Re
                                          f"({type(exc).__name__}: {str(exc)[:200]})",
                                          location.file, location.line))
     return list(resources.values())
+
+
+def _translated(raw: RawResource) -> RawResource:
+    translate = TRANSLATORS.get(raw.type)
+    if translate is None:
+        return raw
+    try:
+        return translate(raw) or raw
+    except (TypeError, ValueError, AttributeError, KeyError):
+        return raw   # not the shape the translator knows: stays a generic resource
 
 
 def _provider_of(native_type: str) -> str:

@@ -50,6 +50,16 @@ class AttachmentSpec:
 
 TYPES: dict[str, TypeSpec] = {}
 ATTACHMENTS: dict[str, AttachmentSpec] = {}
+# Generic resources whose real type is in an argument (azapi_resource's `type`): a translator
+# turns one into the equivalent typed RawResource, or returns None to leave it alone.
+TRANSLATORS: dict[str, Callable[[RawResource], Optional[RawResource]]] = {}
+
+
+def translator(native_type: str):
+    def wrap(func):
+        TRANSLATORS[native_type] = func
+        return func
+    return wrap
 
 
 def register(native_type: str, kind: str, provider: str = ""):
