@@ -451,7 +451,7 @@ def test_duplicate_attribute():
     ("a = 1\nb = @\n", "unexpected '@'", 2),
     ("a = 1\nb = \n", "expected an expression", 2),
     ("a = f(1 2)\n", "unexpected '2'", 1),
-    ('a = "${x"\n', "unexpected", 1),
+    ('a = "${x"\n', "unterminated string", 1),
     ("a = \\\n", "unexpected", 1),
 ])
 def test_syntax_errors(src, message, line):
@@ -534,3 +534,60 @@ def test_corpus_parses():
         except InputError:
             pass  # a file we cannot read is reported, never a crash
     assert parsed > 0
+
+
+# ---------------------------------------------------------------- HCL's newline rules and messages
+def test_attributes_on_one_line_are_an_error():
+    exc = error("a = 1 b = 2\n")
+    assert exc.message == "unexpected 'b' (expected a newline)" and exc.line == 1
+    parse("x { a = 1 }\n")  # a one-line block with one attribute is fine
+
+
+def test_unclosed_brackets_name_the_line_that_opened_them():
+    assert error("a = f(1,\n  b\nc = 2\n").message == (
+        "unexpected 'c' (expected ',' or ')' closing the '(' of line 1)")
+    assert error("x {\n  a = [\n    1\n").message == (
+        "unexpected end of file (expected ',' or ']' closing the '[' of line 2)")
+    assert error("x {\n  a = 1\n").message == (
+        "unexpected end of file (expected '}' closing the '{' of line 1)")
+    assert error("a = {\n  b = 1\n").message == (
+        "unexpected end of file (expected '}' closing the '{' of line 1)")
+
+
+def test_interpolation_outside_a_string():
+    exc = error("a = 1\nb = ${x}\n")
+    assert "interpolation belongs inside a quoted string" in exc.message and exc.line == 2
+
+
+def test_newlines_inside_brackets_and_sequences_are_ignored():
+    assert expr("f(\n  1,\n  2\n)") == Call("f", (L(1), L(2)))
+    assert expr("(\n  a\n  + b\n)") == Binary("+", V("a"), V("b"))
+    assert expr('"${\n  a\n}"') == Template((V("a"),))
+    assert expr("[for x in xs :\n  x\n  if x\n]") == ForExpr(None, "x", V("xs"), None, V("x"), V("x"))
+
+
+def test_operator_precedence():
+    assert expr("a || b && c == d < e + f * g") == Binary("||", V("a"), Binary("&&", V("b"), Binary(
+        "==", V("c"), Binary("<", V("d"), Binary("+", V("e"), Binary("*", V("f"), V("g")))))))
+    assert expr("a - b - c") == Binary("-", Binary("-", V("a"), V("b")), V("c"))
+    assert expr("a * b + c * d") == Binary("+", Binary("*", V("a"), V("b")), Binary("*", V("c"), V("d")))
+    assert expr("!a == -b") == Binary("==", Unary("!", V("a")), Unary("-", V("b")))
+    assert expr("a ? b : c ? d : e") == Conditional(V("a"), V("b"), Conditional(V("c"), V("d"), V("e")))
+
+
+def test_binary_lines_are_the_first_token_of_the_left_operand():
+    node = raw_expr("x = (a\n  + b) * c\n")
+    assert node.line == 1 and node.left.line == 1 and node.left.right.line == 2
+
+
+def test_template_file():
+    from checker.hcl.parser import parse_template
+    template = parse_template("Hello ${name}\n%{ for x in xs ~}\n- ${x}\n%{ endfor ~}\n$${kept}", "t.tpl")
+    assert strip_lines(template) == Template(("Hello ", V("name"), "\n", TemplateFor(
+        None, "x", V("xs"), ("- ", V("x"), "\n")), "${kept}"))
+    assert template.parts[1].line == 1 and template.parts[3].body_parts[1].line == 3
+    assert parse_template("", "t.tpl") == L("", 1)
+    assert parse_template("no sequences\n", "t.tpl") == L("no sequences\n", 1)
+    with pytest.raises(InputError) as info:
+        parse_template("a\nb ${x\n", "t.tpl")
+    assert info.value.line == 2 and "unclosed template sequence" in info.value.message

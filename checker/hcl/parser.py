@@ -1,126 +1,69 @@
 """HCL2 (Terraform) source text -> the syntax tree of checker.hcl.ast.
 
-python-hcl2's Lark grammar does the lexing and LALR parsing (its raw parser only: the
-hcl2 transformer is slow and stringifies expressions). This module walks the Lark tree
-once and builds ast nodes, doing what the grammar leaves open:
+A recursive-descent parser over the tokens of checker.hcl.scanner, following HCL's own
+parser (hclsyntax): newlines end attributes and separate object items, but are ignored
+inside parentheses, brackets, function arguments, for-expressions and template sequences.
+Binary operators use HCL's precedence table, reduced with an operator stack so a long chain
+costs no recursion. Also accepted, as python-hcl2 accepts them: a newline right after a
+binary operator, `?` or the `:` of a conditional, and before the `{` of a block.
 
-* operator precedence is already encoded in the tree; parentheses, `expr_term` wrappers
-  and `new_line_or_comment` nodes disappear;
-* traversal chains (`a.b[0].*.c[*].d`) are flattened and regrouped by HCL's splat rules;
-* quoted templates arrive as flat parts (`%{if}`, `%{else}`, `%{endif}` ...) and are
-  assembled here, with `~` strip markers applied;
-* heredocs are single tokens: their bodies are split into literal text and `${...}` /
-  `%{...}` sequences here, and each sequence's expression is parsed by a second, tiny
-  Lark parse.
-
-Every syntax problem becomes InputError(message, path, line); hostile input (deep
-nesting, unterminated sequences) is rejected early rather than crashing or hanging.
+Every syntax problem becomes InputError(message, path, line); hostile input (deep nesting,
+huge files) is rejected early rather than crashing or hanging.
 """
 from __future__ import annotations
 
 import gc
 import re
-from typing import Optional
-
-from hcl2.parser import parser as _lark_parser
-from lark import Token, Tree
-from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from checker.errors import InputError
 from checker.hcl.ast import (
     Attribute, Binary, Block, Body, Call, Conditional, File, ForExpr, GetAttr, Index, Literal,
-    ObjectExpr, Splat, SplatItem, Template, TemplateFor, TemplateIf, TupleExpr, Unary, Variable,
+    ObjectExpr, Splat, SplatItem, TupleExpr, Unary, Variable,
+)
+from checker.hcl.scanner import MAX_TOKENS, scan, scan_template
+from checker.hcl.templates import (
+    ELSE, ENDFOR, ENDIF, FOR, IF, INTERP, Seq, build_template, line_chunks,
 )
 
 # Deeper than any real configuration, shallow enough that recursive consumers of the tree
-# (this walker, the evaluator) stay well inside Python's default recursion limit.
+# (this parser, the evaluator) stay well inside Python's default recursion limit.
 MAX_DEPTH = 200
-# Bracket depth at which a file is rejected before Lark builds a (slow, huge) tree for it.
-# Generous because brackets inside strings and comments are counted too.
+# Bracket depth at which a file is rejected before it is tokenized at all. Generous because
+# brackets inside strings and comments are counted too.
 _PRECHECK_DEPTH = 1000
-# Lark tokens one file may have (its heredoc sequences count too, each also costing
-# _SUBPARSE_TOKENS): parse time and memory grow with tokens (~10-50 us and ~1 KB each), and
-# ordinary Terraform has ~0.3 tokens per byte, so this admits ~1.7 MB of ordinary source while
-# a file of a million newlines or interpolations is refused in seconds, not minutes.
-MAX_TOKENS = 500_000
-_SUBPARSE_TOKENS = 20
 
-__all__ = ["parse_hcl", "MAX_DEPTH"]
+__all__ = ["parse_hcl", "parse_template", "MAX_DEPTH", "MAX_TOKENS"]
 
 
 def parse_hcl(text: str, path: str) -> File:
     """Parse HCL2 source `text` (read from `path`, used in error messages) into a File."""
+    text = _clean(text)
+    _check_bracket_depth(text, path)
+    parser = _Parser(path)
+    return File(path, parser.run(lambda: scan(text, path), parser.file_body))
+
+
+def parse_template(text: str, path: str):
+    """Parse a template file (templatefile()): heredoc syntax without the markers."""
+    text = _clean(text)
+    _check_bracket_depth(text, path)
+    parser = _Parser(path)
+    return parser.run(lambda: scan_template(text, path), parser.template_file)
+
+
+def _clean(text: str) -> str:
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\r" in text:
         text = text.replace("\r\n", "\n")
-    if "<<" in text:
-        text = _trim_heredoc_markers(text)
-    _check_bracket_depth(text, path)
-    budget = [MAX_TOKENS]
-    tree = _parse_tree(text, path, 0, budget)
-    converter = _Converter(path, budget)
-    try:
-        body = converter.body(tree.children[0])
-    except RecursionError:
-        raise InputError("nesting too deep", path, converter.current_line) from None
-    return File(path, body)
+    return text
 
 
-# ---------------------------------------------------------------- lark entry and errors
 _BRACKET_RE = re.compile(r"[\[\]{}()]")
-_HEREDOC_HEAD_RE = re.compile(r"<<-?([A-Za-z][A-Za-z0-9._-]*)")
-_MARKER_LINE_RE = re.compile(r"^([ \t]*([A-Za-z][A-Za-z0-9._-]*))[ \t]+$", re.M)
-
-
-def _parse_tree(text: str, path: str, line_offset: int, budget: Optional[list] = None) -> Tree:
-    """Lark's parse of `text`, token by token so that `budget` ([tokens left], shared by a
-    file's sub-parses) bounds the work; the cyclic GC is paused meanwhile (Lark's trees hold
-    no cycles, and full collections over millions of fresh nodes double the parse time)."""
-    if budget is None:
-        budget = [MAX_TOKENS]
-    interactive = None
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        interactive = _lark_parser().parse_interactive(text + "\n")
-        left = budget[0] - _SUBPARSE_TOKENS
-        token = None
-        for token in interactive.iter_parse():
-            left -= 1
-            if left < 0:
-                budget[0] = 0
-                raise InputError(f"too large to parse: more than {MAX_TOKENS:,} tokens; split the file",
-                                 path, token.line + line_offset)
-        budget[0] = left
-        return interactive.feed_eof(token)
-    except UnexpectedInput as exc:
-        if getattr(exc, "interactive_parser", None) is None:
-            exc.interactive_parser = interactive
-        message, line = _describe_syntax_error(exc, text)
-        raise InputError(message, path, line + line_offset) from None
-    except RecursionError:
-        raise InputError("nesting too deep", path, line_offset + 1) from None
-    except LarkError as exc:  # any other parser failure: still the input's fault
-        message = f"syntax error ({exc.__class__.__name__})"
-        raise InputError(message, path, line_offset + 1) from None
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-
-
-def _trim_heredoc_markers(text: str) -> str:
-    """Drop the spaces after a heredoc's closing marker: HCL compares the line with the
-    marker after trimming both ends, the Lark grammar only the start. Only lines holding
-    nothing but a marker change, and inside a heredoc such a line closes it anyway."""
-    markers = set(_HEREDOC_HEAD_RE.findall(text))
-    if not markers:
-        return text
-    return _MARKER_LINE_RE.sub(lambda m: m.group(1) if m.group(2) in markers else m.group(), text)
 
 
 def _check_bracket_depth(text: str, path: str) -> None:
-    """Reject absurdly deep bracket nesting cheaply: Lark needs seconds for such trees."""
+    """Reject absurdly deep bracket nesting cheaply, before any tokenizing."""
     if text.count("[") + text.count("{") + text.count("(") <= _PRECHECK_DEPTH:
         return
     depth = 0
@@ -133,311 +76,104 @@ def _check_bracket_depth(text: str, path: str) -> None:
             depth -= 1
 
 
-# How terminals are named in messages.
-_TERMINAL_NAMES = {
-    "$END": "end of file", "NL_OR_COMMENT": "a newline", "NAME": "a name",
-    "EQ": "'='", "COLON": "':'", "COMMA": "','", "DOT": "'.'", "ELLIPSIS": "'...'",
-    "LBRACE": "'{'", "RBRACE": "'}'", "LSQB": "'['", "RSQB": "']'", "LPAR": "'('",
-    "RPAR": "')'", "DBLQUOTE": "'\"'", "QMARK": "'?'", "FOR_OBJECT_ARROW": "'=>'",
-    "INT_LITERAL": "a number", "FLOAT_LITERAL": "a number", "IN": "'in'", "IF": "'if'",
+# Binary operators by precedence (HCL: higher binds tighter; all left-associative).
+_PRECEDENCE = {
+    "||": 1, "&&": 2, "==": 3, "!=": 3, "<": 4, ">": 4, "<=": 4, ">=": 4,
+    "+": 5, "-": 5, "*": 6, "/": 6, "%": 6,
 }
-_EXPRESSION_STARTS = {"INT_LITERAL", "LPAR", "LSQB", "NAME", "DBLQUOTE"}
+_LITERALS = {"true": True, "false": False, "null": None}
+_DESCRIBE = {"nl": "newline", "eof": "end of file", "oquote": "'\"'", "cquote": "'\"'",
+             "oheredoc": "heredoc", "cheredoc": "end of heredoc", "seqend": "'}'",
+             "interp": "'${'", "directive": "'%{'", "lit": "template text", "str": "string"}
 
-
-def _describe_syntax_error(exc: UnexpectedInput, text: str) -> tuple[str, int]:
-    """A short human message and the 1-based line for a Lark parse error."""
-    line = getattr(exc, "line", 0) or 1
-    pos = getattr(exc, "pos_in_stream", None)
-    if isinstance(exc, UnexpectedToken):
-        token = exc.token
-        expected = set(exc.expected or ())
-        if token.type == "$END":
-            if "STRING_CHARS" in expected:  # only expected inside a quoted string
-                return "unterminated string", _open_quote_line(exc) or line
-            return "unexpected end of file" + _expected_hint(expected), line
-        line = token.line or line
-        pos = token.start_pos
-        what = _token_text(token)
-    elif isinstance(exc, UnexpectedCharacters):
-        expected = set(exc.allowed or ())
-        what = repr(exc.char)
-    else:  # UnexpectedEOF
-        return "unexpected end of file", line
-    if pos is not None:
-        head = _HEREDOC_HEAD_RE.match(text, pos)
-        if head:
-            return f"unterminated heredoc <<{head.group(1)}", line
-    return f"unexpected {what}" + _expected_hint(expected), line
-
-
-def _token_text(token: Token) -> str:
-    if token.type == "NL_OR_COMMENT":
-        return "newline" if token.value.startswith("\n") else "comment"
-    # The lexer falls back to matching anything as string characters: show the first one.
-    text = token.value.strip()
-    if token.type == "STRING_CHARS":
-        text = text[:1]
-    if not text:
-        return "newline"
-    return repr(text if len(text) <= 20 else text[:20] + "...")
-
-
-def _expected_hint(expected: set) -> str:
-    if not expected:
-        return ""
-    if _EXPRESSION_STARTS <= expected:
-        return " (expected an expression)"
-    if "NAME" in expected and not expected & {"EQ", "LBRACE", "DOT"}:
-        return " (expected an attribute or block)"
-    names = sorted({_TERMINAL_NAMES.get(t, t) for t in expected})
-    if len(names) > 4:
-        return ""
-    return " (expected " + (" or ".join(names) if len(names) < 3
-                            else ", ".join(names[:-1]) + " or " + names[-1]) + ")"
-
-
-def _open_quote_line(exc: UnexpectedToken) -> int:
-    """Line of the quote that opened the string still open at end of file, if known."""
-    try:
-        stack = exc.interactive_parser.parser_state.value_stack
-    except AttributeError:
-        return 0
-    for value in reversed(stack):
-        if isinstance(value, Token) and value.type == "DBLQUOTE":
-            return value.line
-    return 0
-
-
-# ---------------------------------------------------------------- strings
-_ESCAPE_RE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|(.))", re.S)
-_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
-
-
-def _unescape(s: str) -> str:
-    """Decode the backslash escapes of a quoted string; ValueError on an invalid one."""
-    if "\\" not in s:
-        return s
-    return _ESCAPE_RE.sub(_replace_escape, s)
-
-
-def _replace_escape(m: re.Match) -> str:
-    hex_code = m.group(1) or m.group(2)
-    if hex_code:
-        code = int(hex_code, 16)
-        if code > 0x10FFFF:
-            raise ValueError(f"invalid escape sequence {m.group()}")
-        return chr(code)
-    char = m.group(3)
-    if char in _SIMPLE_ESCAPES:
-        return _SIMPLE_ESCAPES[char]
-    raise ValueError(f"invalid escape sequence \\{char}")
-
-
-def _shorten(text: str, limit: int = 40) -> str:
-    """Source text for an error message: one line, at most `limit` characters."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 3] + "..."
-
-
-def _line_chunks(text: str) -> list[str]:
-    """Split text after each newline, as HCL's scanner splits heredoc literals."""
-    if "\n" not in text:
-        return [text] if text else []
-    lines = text.split("\n")
-    chunks = [line + "\n" for line in lines[:-1]]
-    if lines[-1]:
-        chunks.append(lines[-1])
-    return chunks
-
-
-def _find_sequence_end(text: str, start: int) -> int:
-    """Index of the `}` closing a `${`/`%{` sequence whose contents begin at `start`, or -1.
-
-    Aware of nested braces, quoted strings (with their escapes and own interpolations) and
-    comments, so a `}` inside any of those does not end the sequence.
-    """
-    modes = ["code"]  # stack: "code" counts braces, "string" is inside quotes
-    i, n = start, len(text)
-    while i < n:
-        c = text[i]
-        if modes[-1] == "string":
-            if c == "\\":
-                i += 2
-                continue
-            if c == '"':
-                modes.pop()
-            elif c in "$%" and text.startswith("{", i + 1):
-                modes.append("code")
-                i += 1
-            elif c in "$%" and text.startswith(c + "{", i + 1):
-                i += 2  # $${ / %%{ escape
-        elif c == "{":
-            modes.append("code")
-        elif c == "}":
-            modes.pop()
-            if not modes:
-                return i
-        elif c == '"':
-            modes.append("string")
-        elif c == "#" or text.startswith("//", i):
-            newline = text.find("\n", i)
-            i = n if newline < 0 else newline
-            continue
-        elif text.startswith("/*", i):
-            close = text.find("*/", i + 2)
-            i = n if close < 0 else close + 2
-            continue
-        i += 1
-    return -1
-
-
-# ---------------------------------------------------------------- template tokens
-# A template is first a flat list of str (literal text) and _Seq (interpolations and
-# directives); strip markers and heredoc indentation are applied on that list, then
-# directives are assembled into TemplateIf / TemplateFor.
-_INTERP, _IF, _ELSE, _ENDIF, _FOR, _ENDFOR = "interp", "if", "else", "endif", "for", "endfor"
-
-
-class _Seq:
-    __slots__ = ("kind", "ltrim", "rtrim", "line", "expr", "key_var", "value_var")
-
-    def __init__(self, kind, ltrim, rtrim, line, expr=None, key_var=None, value_var=None):
-        self.kind = kind
-        self.ltrim = ltrim      # `~` after the opening `${` / `%{`
-        self.rtrim = rtrim      # `~` before the closing `}`
-        self.line = line
-        self.expr = expr        # interpolated expression, if condition or for collection
-        self.key_var = key_var
-        self.value_var = value_var
-
-
-class _OpenDirective:
-    __slots__ = ("seq", "then_parts", "else_parts")
-
-    def __init__(self, seq):
-        self.seq = seq
-        self.then_parts: list = []
-        self.else_parts: Optional[list] = None
-
-    @property
-    def current(self) -> list:
-        return self.then_parts if self.else_parts is None else self.else_parts
-
-
-def _apply_strip_markers(tokens: list) -> None:
-    """`~` strips the whitespace of the adjacent literal token (HCL: only that one token)."""
-    last = len(tokens) - 1
-    for i, tok in enumerate(tokens):
-        if type(tok) is str:
-            continue
-        if tok.ltrim and i > 0 and type(tokens[i - 1]) is str:
-            tokens[i - 1] = tokens[i - 1].rstrip()
-        if tok.rtrim and i < last and type(tokens[i + 1]) is str:
-            tokens[i + 1] = tokens[i + 1].lstrip()
-
-
-def _flush_heredoc(tokens: list) -> None:
-    """Remove the common leading whitespace of `<<-` heredoc lines (HCL's algorithm).
-
-    Literal tokens are per line. A whitespace-only line does not count towards the common
-    indent (and keeps its whitespace); a line starting with a sequence has indent 0.
-    """
-    min_spaces = None
-    at_line_start = True
-    adjust = []
-    for i, tok in enumerate(tokens):
-        if at_line_start:
-            at_line_start = False
-            spaces = 0
-            if type(tok) is str:
-                stripped = tok.lstrip()
-                if not stripped and tok.endswith("\n"):
-                    spaces = None  # blank line
-                else:
-                    spaces = len(tok) - len(stripped)
-                    adjust.append(i)
-            if spaces is not None and (min_spaces is None or spaces < min_spaces):
-                min_spaces = spaces
-        if type(tok) is str and tok.endswith("\n"):
-            at_line_start = True
-    if min_spaces:
-        for i in adjust:
-            tokens[i] = tokens[i][min_spaces:]
-
-
-def _meld_literals(tokens: list) -> list:
-    """Join adjacent literal strings and drop empty ones."""
-    out: list = []
-    for tok in tokens:
-        if type(tok) is str:
-            if not tok:
-                continue
-            if out and type(out[-1]) is str:
-                out[-1] += tok
-                continue
-        out.append(tok)
-    return out
-
-
-# ---------------------------------------------------------------- the tree walker
-_BINARY_OPS = {
-    "DOUBLE_EQ": "==", "NEQ": "!=", "LT": "<", "GT": ">", "LEQ": "<=", "GEQ": ">=",
-    "PLUS": "+", "MINUS": "-", "ASTERISK": "*", "SLASH": "/", "PERCENT": "%",
-    "DOUBLE_AMP": "&&", "DOUBLE_PIPE": "||",
-}
-_LITERAL_VALUES = {"true": True, "false": False, "null": None}
-_TRAVERSALS = frozenset({"index_expr_term", "get_attr_expr_term",
-                         "attr_splat_expr_term", "full_splat_expr_term"})
-_NL = "new_line_or_comment"
-
-# Traversal operations, flattened: (kind, argument).
+# Traversal operations, flattened before HCL's splat rules regroup them: (kind, argument).
 _OP_ATTR, _OP_INDEX, _OP_LEGACY_INDEX, _OP_ATTR_SPLAT, _OP_FULL_SPLAT = range(5)
 
-_DIRECTIVE_RE = re.compile(r"\s*(if|else|endif|for|endfor)\b(.*)\Z", re.S)
-_FOR_HEAD_RE = re.compile(
-    r"\s*([A-Za-z_][A-Za-z0-9_-]*)\s*(?:,\s*([A-Za-z_][A-Za-z0-9_-]*)\s*)?\bin\b(.*)\Z", re.S)
-_SEQUENCE_START_RE = re.compile(r"\$\$\{|%%\{|\$\{|%\{")
+
+def _describe(token: tuple) -> str:
+    kind, value = token[0], token[1]
+    if kind == "name" or kind == "number":
+        return repr(value if len(value) <= 20 else value[:20] + "...")
+    return _DESCRIBE.get(kind) or repr(kind)
 
 
-def _subtrees(tree: Tree) -> list:
-    """Child trees, without tokens and newline/comment nodes."""
-    return [c for c in tree.children if type(c) is Tree and c.data != _NL]
-
-
-class _Converter:
-    """Walks one file's Lark tree (and the trees of its heredoc sequences) into ast nodes."""
-
-    def __init__(self, path: str, budget: Optional[list] = None):
+class _Parser:
+    def __init__(self, path: str):
         self.path = path
-        self.budget = budget if budget is not None else [MAX_TOKENS]
-        self.line_offset = 0      # added to Lark lines while converting a heredoc sequence
+        self.tokens: list = []
+        self.pos = 0
+        self.skip_newlines = False   # HCL's "newline mode": False where newlines matter
         self.depth = 0
-        self.current_line = 0     # line of the attribute/block being converted, for errors
-        self.handlers = {
-            "identifier": self.variable,
-            "int_lit": self.int_literal,
-            "float_lit": self.float_literal,
-            "literal_value": self.literal_value,
-            "string": self.string,
-            "template_string": self.template_string,
-            "heredoc_template": self.heredoc,
-            "heredoc_template_trim": self.heredoc,
-            "tuple": self.tuple,
-            "object": self.object,
-            "function_call": self.call,
-            "index_expr_term": self.traversal,
-            "get_attr_expr_term": self.traversal,
-            "attr_splat_expr_term": self.traversal,
-            "full_splat_expr_term": self.traversal,
-            "for_tuple_expr": self.for_expr,
-            "for_object_expr": self.for_expr,
-            "unary_op": self.unary,
-            "binary_op": self.binary,
-            "conditional": self.conditional,
-        }
+        self.last_line = 0           # line of the last token consumed, for end_line
+
+    def run(self, tokenize, entry):
+        """Tokenize and parse with the cyclic GC paused (the tree holds no cycles, and
+        collections over many fresh nodes cost more than the parse)."""
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self.tokens = tokenize()
+            return entry()
+        except RecursionError:
+            raise InputError("nesting too deep", self.path, self.current_line()) from None
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+
+    # ------------------------------------------------------------ token access
+    def peek(self) -> tuple:
+        token = self.tokens[self.pos]
+        if token[0] == "nl" and self.skip_newlines:
+            tokens = self.tokens
+            pos = self.pos + 1
+            while tokens[pos][0] == "nl":
+                pos += 1
+            self.pos = pos
+            token = tokens[pos]
+        return token
+
+    def peek_after(self) -> tuple:
+        """The token after peek(), with the same newline mode."""
+        pos = self.pos + 1
+        tokens = self.tokens
+        if self.skip_newlines:
+            while tokens[pos][0] == "nl":
+                pos += 1
+        return tokens[pos]
+
+    def advance(self) -> tuple:
+        token = self.peek()
+        self.pos += 1
+        self.last_line = token[2]
+        return token
+
+    def skip_nl(self) -> None:
+        tokens = self.tokens
+        while tokens[self.pos][0] == "nl":
+            self.pos += 1
+
+    def expect(self, kind: str, what: str = "") -> tuple:
+        token = self.peek()
+        if token[0] != kind:
+            raise self.unexpected(token, what or repr(kind))
+        self.pos += 1
+        self.last_line = token[2]
+        return token
+
+    def current_line(self) -> int:
+        if not self.tokens:
+            return 1
+        return self.tokens[min(self.pos, len(self.tokens) - 1)][2]
 
     def error(self, message: str, line: int) -> InputError:
         return InputError(message, self.path, line)
+
+    def unexpected(self, token: tuple, expected: str = "") -> InputError:
+        if token[0] == "eof":
+            message = "unexpected end of file"
+        else:
+            message = f"unexpected {_describe(token)}"
+        return self.error(message + (f" (expected {expected})" if expected else ""), token[2])
 
     def enter(self, levels: int, line: int) -> None:
         self.depth += levels
@@ -445,454 +181,509 @@ class _Converter:
             raise self.error("nesting too deep", line)
 
     # ------------------------------------------------------------ structure
-    def body(self, tree: Tree) -> Body:
+    def file_body(self) -> Body:
+        return self.body(block_line=0)
+
+    def body(self, block_line: int) -> Body:
+        """Attributes and blocks up to the end of the file (block_line 0) or to the `}` of the
+        block opened on block_line."""
+        in_block = block_line > 0
         attributes: dict[str, Attribute] = {}
         blocks: list[Block] = []
-        for child in tree.children:
-            kind = child.data
-            if kind == "attribute":
-                attr = self.attribute(child)
+        tokens = self.tokens
+        while True:
+            self.skip_nl()
+            token = tokens[self.pos]
+            kind = token[0]
+            if kind == "}" and in_block:
+                return Body(attributes, blocks)
+            if kind == "eof":
+                if in_block:
+                    raise self.unexpected(token, _closing("}", block_line))
+                return Body(attributes, blocks)
+            if kind != "name":
+                raise self.unexpected(token, "an attribute or block")
+            self.pos += 1
+            self.last_line = token[2]
+            following = tokens[self.pos][0]
+            if following == "=":
+                self.pos += 1
+                attr = self.attribute(token)
                 first = attributes.get(attr.name)
                 if first is not None:
                     raise self.error(f"attribute {attr.name} redefined "
                                      f"(first defined on line {first.line})", attr.line)
                 attributes[attr.name] = attr
-            elif kind == "block":
-                blocks.append(self.block(child))
-        return Body(attributes, blocks)
+            elif following == "name" or following == "oquote" or following == "{" \
+                    or following == "nl":
+                blocks.append(self.block(token))
+            else:
+                raise self.unexpected(tokens[self.pos], "'=' or a block")
+            self.end_of_item(in_block)
 
-    def attribute(self, tree: Tree) -> Attribute:
-        name_tree, _eq, expr_tree = tree.children
-        name_token = name_tree.children[0]
-        line = self.current_line = name_token.line + self.line_offset
-        return Attribute(name_token.value, self.expr(expr_tree), line,
-                         _end_line(tree) + self.line_offset)
+    def end_of_item(self, in_block: bool) -> None:
+        """An attribute or block ends with a newline, the end of the file or the block's `}`."""
+        kind = self.tokens[self.pos][0]
+        if kind == "nl":
+            self.pos += 1
+        elif not (kind == "eof" or (kind == "}" and in_block)):
+            raise self.unexpected(self.tokens[self.pos], "a newline")
 
-    def block(self, tree: Tree) -> Block:
-        children = tree.children
-        type_token = children[0].children[0]
-        line = self.current_line = type_token.line + self.line_offset
+    def attribute(self, name_token: tuple) -> Attribute:
+        line = name_token[2]
+        self.skip_newlines = False
+        expr = self.expression()
+        return Attribute(name_token[1], expr, line, self.last_line)
+
+    def block(self, type_token: tuple) -> Block:
+        line = type_token[2]
         self.enter(1, line)
         labels = []
-        body_tree = None
-        for child in children[1:]:
-            if type(child) is Token:
-                continue  # { and }
-            if child.data == "body":
-                body_tree = child
-            elif child.data == "string":
-                labels.append(self.label(child))
-            elif child.data != _NL:
-                labels.append(child.children[0].value)
-        block = Block(type_token.value, labels, self.body(body_tree), line,
-                      children[-1].line + self.line_offset)
+        tokens = self.tokens
+        while True:
+            token = tokens[self.pos]
+            kind = token[0]
+            if kind == "name":
+                labels.append(token[1])
+                self.pos += 1
+            elif kind == "oquote":
+                labels.append(self.label())
+            elif kind == "nl":
+                self.skip_nl()
+                if tokens[self.pos][0] != "{":
+                    raise self.unexpected(tokens[self.pos], "'{'")
+            elif kind == "{":
+                self.pos += 1
+                break
+            else:
+                raise self.unexpected(token, "a block label or '{'")
+        body = self.body(block_line=line)
+        end = self.expect("}")
         self.depth -= 1
-        return block
+        return Block(type_token[1], labels, body, line, end[2])
 
-    def label(self, tree: Tree) -> str:
-        value = self.string(tree)
+    def label(self) -> str:
+        value = self.quoted()
         if type(value) is not Literal:
             raise self.error("block labels must be plain strings", value.line)
         return value.value
 
     # ------------------------------------------------------------ expressions
-    def expr(self, tree: Tree):
-        # Parentheses and expr_term wrappers produce no node of their own.
-        while tree.data == "expr_term":
-            children = tree.children
-            tree = children[0] if len(children) == 1 else _subtrees(tree)[0]
+    def expression(self):
+        """An expression: a conditional over binary operations."""
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise self.error("nesting too deep", self.line(tree))
-        node = self.handlers[tree.data](tree)
+            raise self.error("nesting too deep", self.peek()[2])
+        start_line = self.peek()[2]
+        node = self.binary()
+        if self.peek()[0] == "?":
+            self.pos += 1
+            self.skip_nl()
+            then = self.expression()
+            self.skip_nl()
+            self.expect(":", "':' of the conditional")
+            self.skip_nl()
+            otherwise = self.expression()
+            node = Conditional(node, then, otherwise, start_line)
         self.depth -= 1
         return node
 
-    def line(self, tree: Tree) -> int:
-        return tree.meta.line + self.line_offset
+    def binary(self):
+        line = self.peek()[2]
+        node = self.operand()
+        kind = self.peek()[0]
+        if kind not in _PRECEDENCE:
+            return node
+        # Operator-precedence reduction with explicit stacks: no recursion per operator.
+        operands = [(node, line)]
+        operators: list = []
+        count = 0
+        while kind in _PRECEDENCE:
+            precedence = _PRECEDENCE[kind]
+            while operators and _PRECEDENCE[operators[-1]] >= precedence:
+                _reduce(operands, operators)
+            operators.append(kind)
+            self.pos += 1
+            self.skip_nl()
+            count += 1
+            self.enter(1, line)
+            line = self.peek()[2]
+            operands.append((self.operand(), line))
+            kind = self.peek()[0]
+        while operators:
+            _reduce(operands, operators)
+        self.depth -= count
+        return operands[0][0]
 
-    def variable(self, tree: Tree) -> Variable:
-        token = tree.children[0]
-        return Variable(token.value, token.line + self.line_offset)
-
-    def int_literal(self, tree: Tree) -> Literal:
-        token = tree.children[0]
-        return Literal(self.int_value(token), token.line + self.line_offset)
-
-    def int_value(self, token: Token) -> int:
-        try:
-            return int(token.value)
-        except ValueError:  # more digits than Python's int/str conversion limit
-            raise self.error("number literal too long", token.line + self.line_offset) from None
-
-    def float_literal(self, tree: Tree) -> Literal:
-        token = tree.children[0]
-        return Literal(float(token.value), token.line + self.line_offset)
-
-    def literal_value(self, tree: Tree) -> Literal:
-        token = tree.children[0]
-        return Literal(_LITERAL_VALUES[token.value], token.line + self.line_offset)
-
-    def tuple(self, tree: Tree) -> TupleExpr:
-        return TupleExpr(tuple(self.expr(c) for c in _subtrees(tree)), self.line(tree))
-
-    def object(self, tree: Tree) -> ObjectExpr:
-        items = []
-        for elem in _subtrees(tree):
-            key_tree, _sep, value_tree = elem.children
-            items.append((self.object_key(key_tree.children[0]), self.expr(value_tree)))
-        return ObjectExpr(tuple(items), self.line(tree))
-
-    def object_key(self, tree: Tree):
-        """A bare name (even a keyword, true/false/null) is a string key, as in HCL."""
-        if tree.data == "keyword":
-            token = tree.children[0]
-            return Literal(token.value, token.line + self.line_offset)
-        children = tree.children
-        if tree.data == "expr_term" and len(children) == 1 and (
-                children[0].data == "identifier" or children[0].data == "literal_value"):
-            token = children[0].children[0]
-            return Literal(token.value, token.line + self.line_offset)
-        return self.expr(tree)
-
-    def call(self, tree: Tree) -> Call:
-        names = []
-        args: tuple = ()
-        expand_final = False
-        for child in tree.children:
-            if type(child) is Token or child.data == _NL:
-                continue
-            if child.data == "identifier":
-                names.append(child.children[0].value)
-            else:  # arguments
-                args = tuple(self.expr(c) for c in _subtrees(child))
-                expand_final = any(type(c) is Token and c.type == "ELLIPSIS"
-                                   for c in child.children)
-        return Call("::".join(names), args, expand_final, self.line(tree))
-
-    def unary(self, tree: Tree):
-        op_token, operand_tree = tree.children
-        operand = self.expr(operand_tree)
-        line = op_token.line + self.line_offset
-        if op_token.type == "MINUS" and type(operand) is Literal \
-                and type(operand.value) in (int, float):
-            return Literal(-operand.value, line)  # `-1` is the number -1, not an operation
-        return Unary("-" if op_token.type == "MINUS" else "!", operand, line)
-
-    def binary(self, tree: Tree) -> Binary:
-        # Binary operators are left-recursive in the grammar: walk the left spine in a loop.
-        line = self.line(tree)
-        terms = []
-        while tree.data == "binary_op":
-            terms.append(tree.children[1])
-            tree = tree.children[0]
-        self.enter(len(terms), line)
-        node = self.expr(tree)
-        for term in reversed(terms):
-            op_tree, right_tree = term.children[0], term.children[-1]
-            node = Binary(_BINARY_OPS[op_tree.children[0].type], node, self.expr(right_tree), line)
-        self.depth -= len(terms)
+    def operand(self):
+        """A unary operation or a term with its traversals."""
+        token = self.peek()
+        kind = token[0]
+        if kind == "-" or kind == "!":
+            self.pos += 1
+            self.last_line = token[2]
+            self.enter(1, token[2])
+            operand = self.operand()
+            self.depth -= 1
+            if kind == "-" and type(operand) is Literal and type(operand.value) in (int, float):
+                return Literal(-operand.value, token[2])  # `-1` is the number -1
+            return Unary(kind, operand, token[2])
+        node = self.term(token)
+        kind = self.peek()[0]
+        if kind == "." or kind == "[":
+            return self.traversal(node, token[2])
         return node
 
-    def conditional(self, tree: Tree) -> Conditional:
-        cond, then, otherwise = _subtrees(tree)
-        return Conditional(self.expr(cond), self.expr(then), self.expr(otherwise), self.line(tree))
+    def term(self, token: tuple):
+        kind = token[0]
+        line = token[2]
+        if kind == "name":
+            self.pos += 1
+            self.last_line = line
+            name = token[1]
+            following = self.tokens[self.pos][0]
+            if following == "(" or following == "::":
+                return self.call(name, line)
+            if name in _LITERALS:
+                return Literal(_LITERALS[name], line)
+            return Variable(name, line)
+        if kind == "number":
+            self.pos += 1
+            self.last_line = line
+            return Literal(self.number(token), line)
+        if kind == "oquote":
+            return self.quoted()
+        if kind == "(":
+            self.pos += 1
+            saved = self.skip_newlines
+            self.skip_newlines = True
+            node = self.expression()
+            self.expect(")", _closing(")", line))
+            self.skip_newlines = saved
+            return node
+        if kind == "[":
+            return self.tuple_or_for(line)
+        if kind == "{":
+            return self.object_or_for(line)
+        if kind == "oheredoc":
+            return self.heredoc()
+        if kind == "str":
+            self.pos += 1
+            self.last_line = line
+            return Literal(token[1], line)
+        raise self.unexpected(token, "an expression")
 
-    def for_expr(self, tree: Tree) -> ForExpr:
-        intro = cond = None
-        exprs = []
+    def number(self, token: tuple):
+        text = token[1]
+        if "." in text or "e" in text or "E" in text:
+            return float(text)
+        try:
+            return int(text)
+        except ValueError:  # more digits than Python's int/str conversion limit
+            raise self.error("number literal too long", token[2]) from None
+
+    def call(self, name: str, line: int) -> Call:
+        names = [name]
+        while self.tokens[self.pos][0] == "::":
+            self.pos += 1
+            names.append(self.expect("name", "a function name")[1])
+        self.expect("(", "'('")
+        saved = self.skip_newlines
+        self.skip_newlines = True
+        args = []
+        expand_final = False
+        while self.peek()[0] != ")":
+            args.append(self.expression())
+            kind = self.peek()[0]
+            if kind == ",":
+                self.pos += 1
+            elif kind == "...":
+                self.pos += 1
+                expand_final = True
+                self.expect(")", "')' after '...'")
+                self.pos -= 1
+            elif kind != ")":
+                raise self.unexpected(self.peek(), "',' or " + _closing(")", line))
+        self.advance()
+        self.skip_newlines = saved
+        return Call("::".join(names), tuple(args), expand_final, line)
+
+    def tuple_or_for(self, line: int):
+        self.pos += 1
+        saved = self.skip_newlines
+        self.skip_newlines = True
+        if self.is_for():
+            node = self.for_expr(line, "]")
+        else:
+            items = []
+            while self.peek()[0] != "]":
+                items.append(self.expression())
+                kind = self.peek()[0]
+                if kind == ",":
+                    self.pos += 1
+                elif kind != "]":
+                    raise self.unexpected(self.peek(), "',' or " + _closing("]", line))
+            self.advance()
+            node = TupleExpr(tuple(items), line)
+        self.skip_newlines = saved
+        return node
+
+    def is_for(self) -> bool:
+        token = self.peek()
+        return token[0] == "name" and token[1] == "for" and self.peek_after()[0] == "name"
+
+    def object_or_for(self, line: int):
+        self.pos += 1
+        saved = self.skip_newlines
+        self.skip_newlines = True
+        if self.is_for():
+            node = self.for_expr(line, "}")
+            self.skip_newlines = saved
+            return node
+        # Object items are separated by commas or newlines.
+        self.skip_newlines = False
+        items = []
+        tokens = self.tokens
+        while True:
+            self.skip_nl()
+            token = tokens[self.pos]
+            if token[0] == "}":
+                break
+            if token[0] == "eof":
+                raise self.unexpected(token, _closing("}", line))
+            key = self.object_key(token)
+            self.expect_any(("=", ":"), "'=' or ':'")
+            items.append((key, self.expression()))
+            kind = tokens[self.pos][0]
+            if kind == ",":
+                self.pos += 1
+            elif kind == "nl":
+                self.pos += 1
+            elif kind != "}":
+                raise self.unexpected(tokens[self.pos], "',', a newline or " + _closing("}", line))
+        self.pos += 1
+        self.last_line = tokens[self.pos - 1][2]
+        self.skip_newlines = saved
+        return ObjectExpr(tuple(items), line)
+
+    def object_key(self, token: tuple):
+        """A bare name (even a keyword, true/false/null) is a string key, as in HCL."""
+        if token[0] == "name" and self.tokens[self.pos + 1][0] in ("=", ":"):
+            self.pos += 1
+            return Literal(token[1], token[2])
+        return self.expression()
+
+    def expect_any(self, kinds: tuple, what: str) -> tuple:
+        token = self.peek()
+        if token[0] not in kinds:
+            raise self.unexpected(token, what)
+        self.pos += 1
+        return token
+
+    def for_expr(self, line: int, closer: str) -> ForExpr:
+        """`[for k, v in coll : value if cond]` / `{for k, v in coll : key => value... if cond}`
+        (newlines ignored; the opening bracket is consumed)."""
+        self.pos += 1  # `for`
+        key_var, value_var = self.for_variables()
+        collection = self.expression()
+        self.expect(":", "':'")
+        key_expr = None
+        value = self.expression()
         group = False
-        for child in tree.children:
-            if type(child) is Token:
-                group = group or child.type == "ELLIPSIS"
-            elif child.data == "for_intro":
-                intro = child
-            elif child.data == "for_cond":
-                cond = self.expr(_subtrees(child)[0])
-            elif child.data != _NL:
-                exprs.append(child)
-        names = [c.children[0].value for c in _subtrees(intro) if c.data == "identifier"]
-        collection = next(c for c in _subtrees(intro) if c.data != "identifier")
-        key_var = names[0] if len(names) == 2 else None
-        key_expr = self.expr(exprs[0]) if len(exprs) == 2 else None
-        return ForExpr(key_var, names[-1], self.expr(collection), key_expr,
-                       self.expr(exprs[-1]), cond, group, self.line(tree))
+        if closer == "}":
+            self.expect("=>", "'=>'")
+            key_expr, value = value, self.expression()
+            if self.peek()[0] == "...":
+                self.pos += 1
+                group = True
+        cond = None
+        token = self.peek()
+        if token[0] == "name" and token[1] == "if":
+            self.pos += 1
+            cond = self.expression()
+        self.expect(closer, _closing(closer, line))
+        return ForExpr(key_var, value_var, collection, key_expr, value, cond, group, line)
+
+    def for_variables(self) -> tuple:
+        """`k, v in` or `v in` of a for-expression or %{for}: (key variable or None, value
+        variable)."""
+        names = [self.expect("name", "a variable name")[1]]
+        if self.peek()[0] == ",":
+            self.pos += 1
+            names.append(self.expect("name", "a variable name")[1])
+        token = self.expect("name", "'in'")
+        if token[1] != "in":
+            raise self.unexpected(token, "'in'")
+        return (names[0] if len(names) == 2 else None), names[-1]
 
     # ------------------------------------------------------------ traversals
-    def traversal(self, tree: Tree):
-        """`root.a[0].*.b[*].c`: flatten the left-nested chain, then apply HCL's splat rules."""
-        line = self.line(tree)
-        steps = []
+    def traversal(self, node, line: int):
+        """`root.a[0].*.b[*].c`: collect the operations, then apply HCL's splat rules."""
+        ops = []
+        tokens = self.tokens
         while True:
-            if tree.data in _TRAVERSALS:
-                steps.append(tree.children[1])
-                tree = tree.children[0]
-            elif tree.data == "expr_term" and len(tree.children) == 1 \
-                    and tree.children[0].data in _TRAVERSALS:
-                tree = tree.children[0]
+            kind = self.peek()[0]
+            if kind == ".":
+                self.pos += 1
+                token = tokens[self.pos]
+                self.pos += 1
+                self.last_line = token[2]
+                if token[0] == "name":
+                    ops.append((_OP_ATTR, token[1]))
+                elif token[0] == "number":
+                    ops.append((_OP_LEGACY_INDEX, Literal(self.number(token), token[2])))
+                elif token[0] == "*":
+                    ops.append((_OP_ATTR_SPLAT, None))
+                else:
+                    raise self.unexpected(token, "an attribute name")
+            elif kind == "[":
+                self.pos += 1
+                saved = self.skip_newlines
+                self.skip_newlines = True
+                if self.peek()[0] == "*" and self.peek_after()[0] == "]":
+                    self.advance()
+                    ops.append((_OP_FULL_SPLAT, None))
+                else:
+                    ops.append((_OP_INDEX, self.expression()))
+                self.expect("]", "']'")
+                self.skip_newlines = saved
             else:
                 break
-        ops = []
-        for step in reversed(steps):
-            self.add_operation(ops, step)
-        self.enter(len(ops), line)
-        node = self.apply_operations(self.expr(tree), ops, 0, line)
-        self.depth -= len(ops)
-        return node
-
-    def add_operation(self, ops: list, step: Tree) -> None:
-        kind = step.data
-        if kind == "get_attr":
-            ops.append((_OP_ATTR, step.children[1].children[0].value))
-        elif kind == "braces_index":
-            ops.append((_OP_INDEX, self.expr(_subtrees(step)[0])))
-        elif kind == "short_index":
-            token = step.children[1]
-            ops.append((_OP_LEGACY_INDEX,
-                        Literal(self.int_value(token), token.line + self.line_offset)))
-        else:  # attr_splat / full_splat, with the operations the grammar put inside them
-            ops.append((_OP_ATTR_SPLAT if kind == "attr_splat" else _OP_FULL_SPLAT, None))
-            for inner in step.children[1:]:
-                self.add_operation(ops, inner)
-
-    def apply_operations(self, node, ops: list, start: int, line: int):
-        """Apply ops[start:] to node.
-
-        A full splat `[*]` takes every following operation into its `each` (further splats
-        nest); an attribute splat `.*` takes only the following `.name` / `.0` steps, so
-        `a.*.b[0]` indexes the resulting list.
-        """
-        i, n = start, len(ops)
-        while i < n:
-            kind = ops[i][0]
-            if kind == _OP_FULL_SPLAT:
-                return Splat(node, self.apply_operations(SplatItem(line), ops, i + 1, line), line)
-            if kind == _OP_ATTR_SPLAT:
-                each = SplatItem(line)
-                i += 1
-                while i < n and ops[i][0] in (_OP_ATTR, _OP_LEGACY_INDEX):
-                    each = _apply_step(each, ops[i], line)
-                    i += 1
-                node = Splat(node, each, line)
-                continue
-            node = _apply_step(node, ops[i], line)
-            i += 1
-        return node
-
-    # ------------------------------------------------------------ quoted strings
-    def string(self, tree: Tree):
-        line = self.line(tree)
-        tokens: list = []
-        literal: list[str] = []
-        for part in tree.children[1:-1]:  # between the quotes
-            content = part.children[0]
-            if type(content) is Token:
-                literal.append(self.decode(content, line))
-                continue
-            if literal:
-                tokens.append("".join(literal))
-                literal = []
-            tokens.append(self.quoted_sequence(content))
-        if not tokens:
-            return Literal("".join(literal), line)
-        if literal:
-            tokens.append("".join(literal))
-        return self.template(tokens, line, flush=False)
-
-    def decode(self, token: Token, line: int) -> str:
-        value = token.value
-        try:
-            if token.type == "STRING_CHARS":
-                return _unescape(value)
-            return value[1:3] + _unescape(value[3:])  # $${ -> ${, %%{ -> %{
-        except ValueError as exc:
-            raise self.error(str(exc), token.line + self.line_offset or line) from None
-
-    def quoted_sequence(self, tree: Tree) -> _Seq:
-        kind = tree.data
-        children = tree.children
-        line = children[0].line + self.line_offset
-        if kind == "interpolation":
-            return _Seq(_INTERP, False, False, line, self.expr(children[1]))
-        ltrim = type(children[1]) is Token and children[1].type == "STRIP_MARKER"
-        rtrim = type(children[-2]) is Token and children[-2].type == "STRIP_MARKER"
-        if kind == "template_if_start":
-            return _Seq(_IF, ltrim, rtrim, line, self.expr(_subtrees(tree)[0]))
-        if kind == "template_for_start":
-            subtrees = _subtrees(tree)
-            names = [c.children[0].value for c in subtrees[:-1]]
-            return _Seq(_FOR, ltrim, rtrim, line, self.expr(subtrees[-1]),
-                        names[0] if len(names) == 2 else None, names[-1])
-        return _Seq(kind[len("template_"):], ltrim, rtrim, line)  # else / endif / endfor
-
-    def template_string(self, tree: Tree) -> Literal:
-        """The grammar's `\\"...\\"` string (escaped quotes inside a directive)."""
-        token = tree.children[0]
-        line = token.line + self.line_offset
-        try:
-            return Literal(_unescape(token.value[2:-2]), line)
-        except ValueError as exc:
-            raise self.error(str(exc), line) from None
-
-    # ------------------------------------------------------------ heredocs
-    def heredoc(self, tree: Tree):
-        token = tree.children[0]
-        value = token.value  # "<<EOT\n...\nEOT\n", the closing marker possibly indented
-        line = token.line + self.line_offset
-        body_start = value.index("\n") + 1
-        body_end = value.rfind("\n", 0, len(value) - 1) + 1
-        body = value[body_start:body_end] if body_end > body_start else ""
-        trim = tree.data == "heredoc_template_trim"
-        if "${" not in body and "%{" not in body and not trim:
-            return Literal(body, line)
-        return self.template(self.heredoc_tokens(body, line + 1), line, flush=trim)
-
-    def heredoc_tokens(self, body: str, first_line: int) -> list:
-        """Split a heredoc body into per-line literal chunks and _Seq sequences."""
-        tokens: list = []
-        literal: list[str] = []
-        pos = 0
-        counted_pos, counted_line = 0, first_line  # incremental line counting
-        while True:
-            m = _SEQUENCE_START_RE.search(body, pos)
-            if m is None:
-                literal.append(body[pos:])
-                break
-            literal.append(body[pos:m.start()])
-            marker = m.group()
-            if len(marker) == 3:  # $${ or %%{ escape
-                literal.append(marker[1:])
-                pos = m.end()
-                continue
-            tokens.extend(_line_chunks("".join(literal)))
-            literal = []
-            counted_line += body.count("\n", counted_pos, m.start())
-            counted_pos = m.start()
-            end = _find_sequence_end(body, m.end())
-            if end < 0:
-                raise self.error(f"unclosed template sequence {marker}", counted_line)
-            tokens.append(self.heredoc_sequence(marker, body[m.end():end], counted_line))
-            pos = end + 1
-        tokens.extend(_line_chunks("".join(literal)))
-        return tokens
-
-    def heredoc_sequence(self, marker: str, inner: str, line: int) -> _Seq:
-        context = _shorten(marker + inner + "}")
-        ltrim = inner.startswith("~")
-        rtrim = inner.endswith("~") and len(inner) > ltrim
-        inner = inner[ltrim:len(inner) - rtrim]
-        if marker == "${":
-            return _Seq(_INTERP, ltrim, rtrim, line, self.sub_expression(inner, line, context))
-        m = _DIRECTIVE_RE.match(inner)
-        if m is None:
-            raise self.error(f"invalid template directive {context}", line)
-        keyword, rest = m.groups()
-        rest_line = line + inner.count("\n", 0, m.start(2))
-        if keyword == "if":
-            return _Seq(_IF, ltrim, rtrim, line, self.sub_expression(rest, rest_line, context))
-        if keyword == "for":
-            head = _FOR_HEAD_RE.match(rest)
-            if head is None:
-                raise self.error(f"invalid template directive {context}", line)
-            first, second, collection = head.groups()
-            coll_line = rest_line + rest.count("\n", 0, head.start(3))
-            return _Seq(_FOR, ltrim, rtrim, line,
-                        self.sub_expression(collection, coll_line, context),
-                        first if second else None, second or first)
-        if rest.strip():
-            raise self.error(f"invalid template directive {context}", line)
-        return _Seq(keyword, ltrim, rtrim, line)
-
-    def sub_expression(self, source: str, line: int, context: str):
-        """Parse the expression text of a heredoc sequence that starts on `line`."""
-        if not source.strip():
-            raise self.error(f"empty template sequence {context}", line)
-        # Parenthesised so that newlines inside the expression are allowed, as HCL allows
-        # them in template sequences; the closing paren on its own line ends any comment.
-        try:
-            tree = _parse_tree(f"x = ({source}\n)", self.path, line - 1, self.budget)
-        except InputError as exc:
-            last_line = line + source.count("\n")
-            if exc.line > last_line and self.budget[0] > 0:  # the error is at our synthetic closing paren
-                raise self.error(f"incomplete expression in template sequence {context}",
-                                 last_line) from None
-            raise
-        items = tree.children[0].children
-        attrs = [c for c in items if c.data != _NL]
-        if len(attrs) != 1 or attrs[0].data != "attribute":
-            raise self.error(f"invalid expression in template sequence {context}", line)
-        saved = self.line_offset
-        self.line_offset = line - 1
-        try:
-            return self.expr(attrs[0].children[2])
-        finally:
-            self.line_offset = saved
+            if self.depth + len(ops) > MAX_DEPTH:
+                raise self.error("nesting too deep", line)
+        return _apply_operations(node, ops, 0, line)
 
     # ------------------------------------------------------------ templates
-    def template(self, tokens: list, line: int, flush: bool):
-        _apply_strip_markers(tokens)
-        if flush:
-            _flush_heredoc(tokens)
-        parts = self.assemble(_meld_literals(tokens))
-        if not parts:
-            return Literal("", line)
-        if len(parts) == 1 and type(parts[0]) is str:
-            return Literal(parts[0], line)
-        return Template(tuple(parts), line)
+    def quoted(self):
+        line = self.expect("oquote")[2]
+        tokens = self.template_tokens("cquote")
+        if not any(type(t) is Seq for t in tokens):
+            return Literal("".join(tokens), line)
+        return self.template(tokens, line, flush=False)
 
-    def assemble(self, tokens: list) -> list:
-        """Nest the flat if/else/endif and for/endfor sequences (iteratively)."""
-        root: list = []
-        open_directives: list[_OpenDirective] = []
-        current = root
-        for tok in tokens:
-            if type(tok) is str:
-                current.append(tok)
-                continue
-            kind = tok.kind
-            if kind == _INTERP:
-                current.append(tok.expr)
-            elif kind == _IF or kind == _FOR:
-                self.enter(1, tok.line)
-                open_directives.append(_OpenDirective(tok))
-                current = open_directives[-1].then_parts
+    def heredoc(self):
+        token = self.advance()
+        trim = token[1]
+        tokens = []
+        for chunk in self.template_tokens("cheredoc"):
+            if type(chunk) is str:
+                tokens.extend(line_chunks(chunk))
             else:
-                top = open_directives[-1] if open_directives else None
-                if not _closes(top, kind):
-                    raise self.error(f"unexpected %{{{kind}}} directive", tok.line)
-                if kind == _ELSE:
-                    top.else_parts = []
-                    current = top.else_parts
-                    continue
-                open_directives.pop()
-                self.depth -= 1
-                current = open_directives[-1].current if open_directives else root
-                current.append(_close_directive(top))
-        if open_directives:
-            seq = open_directives[-1].seq
-            closer = "endfor" if seq.kind == _FOR else "endif"
-            raise self.error(f"%{{{seq.kind}}} directive without %{{{closer}}}", seq.line)
-        return root
+                tokens.append(chunk)
+        if not trim and not any(type(t) is Seq for t in tokens):
+            return Literal("".join(tokens), token[2])
+        return self.template(tokens, token[2], flush=trim)
+
+    def template_file(self):
+        tokens = []
+        for chunk in self.template_tokens("eof"):
+            if type(chunk) is str:
+                tokens.extend(line_chunks(chunk))
+            else:
+                tokens.append(chunk)
+        return self.template(tokens, 1, flush=False)
+
+    def template(self, tokens: list, line: int, flush: bool):
+        return build_template(tokens, line, flush, self.depth, MAX_DEPTH, self.error)
+
+    def template_tokens(self, closer: str) -> list:
+        """Literal text and sequences up to the `closer` token (consumed)."""
+        out: list = []
+        tokens = self.tokens
+        saved = self.skip_newlines
+        while True:
+            token = tokens[self.pos]
+            kind = token[0]
+            self.pos += 1
+            if kind == "lit":
+                out.append(token[1])
+            elif kind == "interp":
+                self.skip_newlines = True
+                out.append(self.interpolation(token))
+            elif kind == "directive":
+                self.skip_newlines = True
+                out.append(self.directive(token))
+            elif kind == closer:
+                self.last_line = token[2]
+                self.skip_newlines = saved
+                return out
+            else:  # the scanner only produces these kinds inside a template
+                raise self.unexpected(token)
+
+    def interpolation(self, token: tuple) -> Seq:
+        line = token[2]
+        if self.peek()[0] == "seqend":
+            raise self.error("empty template sequence ${}", line)
+        expr = self.sequence_expression(line)
+        return Seq(INTERP, token[1], self.sequence_end(), line, expr)
+
+    def sequence_expression(self, line: int):
+        try:
+            return self.expression()
+        except InputError as exc:
+            if self.peek()[0] == "seqend" and exc.line == self.peek()[2]:
+                raise self.error("incomplete expression in template sequence", line) from None
+            raise
+
+    def sequence_end(self) -> bool:
+        token = self.peek()
+        if token[0] != "seqend":
+            raise self.unexpected(token, "'}' closing the template sequence")
+        self.pos += 1
+        return token[1]
+
+    def directive(self, token: tuple) -> Seq:
+        line = token[2]
+        keyword = self.peek()
+        word = keyword[1] if keyword[0] == "name" else None
+        if word not in (IF, ELSE, ENDIF, FOR, ENDFOR):
+            raise self.error("invalid template directive: expected if, else, endif, for or "
+                             "endfor after %{", line)
+        self.pos += 1
+        if word == IF:
+            expr = self.sequence_expression(line)
+            return Seq(IF, token[1], self.sequence_end(), line, expr)
+        if word == FOR:
+            key_var, value_var = self.for_variables()
+            expr = self.sequence_expression(line)
+            return Seq(FOR, token[1], self.sequence_end(), line, expr, key_var, value_var)
+        return Seq(word, token[1], self.sequence_end(), line)
 
 
-def _closes(top: Optional[_OpenDirective], kind: str) -> bool:
-    """Whether an else/endif/endfor sequence fits the innermost open directive."""
-    if top is None:
-        return False
-    if kind == _ENDFOR:
-        return top.seq.kind == _FOR
-    if top.seq.kind != _IF:
-        return False
-    return kind == _ENDIF or top.else_parts is None  # a second else is an error
+def _closing(bracket: str, line: int) -> str:
+    opener = {")": "(", "]": "[", "}": "{"}[bracket]
+    return f"'{bracket}' closing the '{opener}' of line {line}"
 
 
-def _close_directive(directive: _OpenDirective):
-    seq = directive.seq
-    if seq.kind == _FOR:
-        return TemplateFor(seq.key_var, seq.value_var, seq.expr,
-                           tuple(directive.then_parts), seq.line)
-    return TemplateIf(seq.expr, tuple(directive.then_parts),
-                      tuple(directive.else_parts or ()), seq.line)
+def _reduce(operands: list, operators: list) -> None:
+    right = operands.pop()[0]
+    left, line = operands[-1]
+    operands[-1] = (Binary(operators.pop(), left, right, line), line)
+
+
+def _apply_operations(node, ops: list, start: int, line: int):
+    """Apply ops[start:] to node.
+
+    A full splat `[*]` takes every following operation into its `each` (further splats
+    nest); an attribute splat `.*` takes only the following `.name` / `.0` steps, so
+    `a.*.b[0]` indexes the resulting list.
+    """
+    i, n = start, len(ops)
+    while i < n:
+        kind = ops[i][0]
+        if kind == _OP_FULL_SPLAT:
+            return Splat(node, _apply_operations(SplatItem(line), ops, i + 1, line), line)
+        if kind == _OP_ATTR_SPLAT:
+            each = SplatItem(line)
+            i += 1
+            while i < n and ops[i][0] in (_OP_ATTR, _OP_LEGACY_INDEX):
+                each = _apply_step(each, ops[i], line)
+                i += 1
+            node = Splat(node, each, line)
+            continue
+        node = _apply_step(node, ops[i], line)
+        i += 1
+    return node
 
 
 def _apply_step(node, op: tuple, line: int):
@@ -901,18 +692,3 @@ def _apply_step(node, op: tuple, line: int):
         return GetAttr(node, arg, line)
     return Index(node, arg, line)
 
-
-def _end_line(tree: Tree) -> int:
-    """Line of the last token of `tree`, ignoring trailing newlines and comments (which the
-    grammar lets binary operations swallow)."""
-    node = tree
-    while type(node) is Tree:
-        children = node.children
-        i = len(children) - 1
-        while i >= 0 and type(children[i]) is Tree and children[i].data == _NL:
-            i -= 1
-        if i < 0:
-            return node.meta.line if not node.meta.empty else 0
-        node = children[i]
-    # A heredoc token includes the newline after its closing marker.
-    return node.end_line - 1 if node.value.endswith("\n") else node.end_line

@@ -1,0 +1,246 @@
+"""HCL2 native syntax -> a flat list of tokens, in one pass.
+
+Like HCL's own scanner, it keeps a stack of modes: expression text, a quoted template
+(`"..."`), a heredoc body, and the `${...}` / `%{...}` sequences inside templates, so a
+template's literal text and the expressions in its sequences come out as one token stream.
+Comments are dropped (a line comment leaves its newline, which ends an attribute).
+
+A token is a tuple (kind, value, line). Punctuation and operators are their own kind
+("{", "==", "..."); the others are:
+
+    name      identifier or keyword, value = the text
+    number    value = the text
+    nl        a newline
+    oquote / cquote          opening / closing `"` of a quoted template
+    oheredoc / cheredoc      `<<EOT` / `<<-EOT` (value = True for `<<-`) / its closing marker
+    lit       literal template text, escapes decoded (value = the text)
+    interp / directive       `${` / `%{` (value = True when followed by the `~` strip marker)
+    seqend    the `}` closing a sequence (value = True when preceded by `~`)
+    str       a `\\"...\\"` string, Terraform 0.11 style, inside a sequence (value = the text)
+    eof
+
+Input problems are InputError(message, path, line); the token count is bounded.
+"""
+from __future__ import annotations
+
+import re
+
+from checker.errors import InputError
+from checker.hcl.templates import unescape
+
+__all__ = ["scan", "scan_template", "MAX_TOKENS"]
+
+# Tokens one file may have. Parse time and memory grow with tokens (~3 us and ~100 bytes
+# each); ordinary Terraform has ~0.15 tokens per byte, so this admits several MB of
+# ordinary source while a file of a million newlines or operators is refused quickly.
+MAX_TOKENS = 500_000
+
+_EXPRESSION_RE = re.compile(r"""
+    (?P<space>[ \t\r\f\v]+)
+  | (?P<nl>\n)
+  | (?P<comment>(?:\#|//)[^\n]*)
+  | (?P<block>/\*)
+  | (?P<name>[^\W\d][\w-]*)
+  | (?P<number>[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)
+  | (?P<heredoc><<)
+  | (?P<op>==|!=|<=|>=|&&|\|\||=>|\.\.\.|::|[-+*/%<>=!?:,.()\[\]])
+  | (?P<brace>[{}])
+  | (?P<quote>")
+  | (?P<strip>~[ \t]*})
+  | (?P<escaped>\\"(?:[^"\\\n]|\\.)*\\")
+""", re.X)
+_INTEGER_RE = re.compile(r"[0-9]+")          # after a `.`: `a.0.1` is two legacy indexes
+_HEREDOC_HEAD_RE = re.compile(r"<<(-?)([A-Za-z][A-Za-z0-9._-]*)[ \t]*\n")
+# Literal text of a quoted template: up to a quote, a backslash that is not an escape, a
+# newline (quoted templates are one line) or a sequence start. `$${` and `%%{` are escapes.
+_QUOTED_TEXT_RE = re.compile(r'(?:[^"\\$%\n]+|\\.|\$\$\{|%%\{|\$(?!\{)|%(?!\{))+')
+_HEREDOC_TEXT_RE = re.compile(r"(?:[^$%]+|\$\$\{|%%\{|\$(?!\{)|%(?!\{))+")
+_SEQUENCE_RE = re.compile(r"([$%])\{(~?)")
+_marker_res: dict = {}
+
+# Modes on the stack.
+_EXPR, _BRACE, _SEQ, _QUOTED, _HEREDOC = range(5)
+
+
+def scan(text: str, path: str, first_line: int = 1) -> list:
+    """The tokens of a whole HCL file (`text` already free of BOM and CR LF)."""
+    return _Scanner(text, path, first_line).run([(_EXPR,)])
+
+
+def scan_template(text: str, path: str) -> list:
+    """The tokens of a template file (templatefile()): a heredoc body that is the whole text."""
+    scanner = _Scanner(text, path, 1)
+    return scanner.run([(_EXPR,), (_HEREDOC, len(text), len(text), None, len(text))])
+
+
+class _Scanner:
+    def __init__(self, text: str, path: str, first_line: int):
+        self.text = text
+        self.path = path
+        self.line = first_line
+
+    def error(self, message: str, line: int) -> InputError:
+        return InputError(message, self.path, line)
+
+    def run(self, modes: list) -> list:
+        text, n = self.text, len(self.text)
+        tokens: list = []
+        append = tokens.append
+        expression_match = _EXPRESSION_RE.match
+        pos = 0
+        limit = modes[-1][4] if modes[-1][0] == _HEREDOC else n  # end of the innermost heredoc
+        next_budget_check = 4096
+        while True:
+            mode = modes[-1]
+            kind = mode[0]
+            if len(tokens) > next_budget_check:
+                if len(tokens) > MAX_TOKENS:
+                    raise self.error(f"too large to parse: more than {MAX_TOKENS:,} tokens; "
+                                     "split the file", self.line)
+                next_budget_check += 4096
+            if kind == _QUOTED:
+                pos = self.quoted_text(pos, mode, modes, tokens)
+                continue
+            if kind == _HEREDOC:
+                pos, limit = self.heredoc_text(pos, mode, modes, tokens, limit)
+                continue
+            # ---- expression mode
+            if pos >= limit:
+                self.check_sequences_closed(modes)
+                append(("eof", None, self.line))
+                return tokens
+            m = expression_match(text, pos)
+            if m is None:
+                if text.startswith("${", pos):
+                    raise self.error("unexpected '${' (interpolation belongs inside a quoted "
+                                     "string)", self.line)
+                raise self.error(f"unexpected {text[pos]!r}", self.line)
+            group = m.lastgroup
+            end = m.end()
+            if end > limit:
+                self.check_sequences_closed(modes)
+            if group == "space" or group == "comment":
+                pass
+            elif group == "name":
+                append(("name", m.group(), self.line))
+            elif group == "op":
+                op = m.group()
+                append((op, op, self.line))
+            elif group == "nl":
+                append(("nl", None, self.line))
+                self.line += 1
+            elif group == "number":
+                if tokens and tokens[-1][0] == ".":
+                    end = _INTEGER_RE.match(text, pos).end()
+                append(("number", text[pos:end], self.line))
+            elif group == "brace":
+                if m.group() == "{":
+                    modes.append((_BRACE,))
+                    append(("{", "{", self.line))
+                elif kind == _SEQ:
+                    modes.pop()
+                    append(("seqend", False, self.line))
+                else:
+                    if kind == _BRACE:
+                        modes.pop()
+                    append(("}", "}", self.line))
+            elif group == "quote":
+                modes.append((_QUOTED, self.line))
+                append(("oquote", None, self.line))
+            elif group == "block":
+                close = text.find("*/", end)
+                if close < 0:
+                    raise self.error("unterminated /* comment", self.line)
+                end = close + 2
+                self.line += text.count("\n", pos, end)
+            elif group == "heredoc":
+                end, limit = self.heredoc_head(pos, modes, tokens, limit)
+            elif group == "strip":
+                if kind != _SEQ:
+                    raise self.error("unexpected '~'", self.line)
+                modes.pop()
+                append(("seqend", True, self.line))
+            else:  # escaped-quote string
+                try:
+                    value = unescape(m.group()[2:-2])
+                except ValueError as exc:
+                    raise self.error(str(exc), self.line) from None
+                append(("str", value, self.line))
+            pos = end
+
+    def check_sequences_closed(self, modes: list) -> None:
+        """At the end of the input or of a heredoc body: no `${` / `%{` may be open."""
+        for mode in reversed(modes):
+            if mode[0] == _SEQ:
+                raise self.error(f"unclosed template sequence {mode[3]}", mode[2])
+
+    # ------------------------------------------------------------ templates
+    def quoted_text(self, pos: int, mode: tuple, modes: list, tokens: list) -> int:
+        text = self.text
+        m = _QUOTED_TEXT_RE.match(text, pos)
+        if m is not None:
+            raw = m.group()
+            if "$${" in raw or "%%{" in raw:
+                raw = raw.replace("$${", "${").replace("%%{", "%{")
+            try:
+                tokens.append(("lit", unescape(raw), self.line))
+            except ValueError as exc:
+                raise self.error(str(exc), self.line) from None
+            pos = m.end()
+        char = text[pos:pos + 1]
+        if char == '"':
+            modes.pop()
+            tokens.append(("cquote", None, self.line))
+            return pos + 1
+        seq = _SEQUENCE_RE.match(text, pos)
+        if seq is None:  # a newline, the end of the file or a lone backslash
+            raise self.error("unterminated string", mode[1])
+        return self.open_sequence(seq, modes, tokens)
+
+    def open_sequence(self, seq: re.Match, modes: list, tokens: list) -> int:
+        marker = seq.group(1) + "{"
+        modes.append((_SEQ, None, self.line, marker))
+        tokens.append(("interp" if marker == "${" else "directive", bool(seq.group(2)), self.line))
+        return seq.end()
+
+    def heredoc_head(self, pos: int, modes: list, tokens: list, limit: int) -> tuple[int, int]:
+        """`<<EOT` / `<<-EOT`: find the closing marker line and enter the body."""
+        text = self.text
+        head = _HEREDOC_HEAD_RE.match(text, pos)
+        if head is None:
+            raise self.error("invalid heredoc: expected <<MARKER or <<-MARKER and a newline",
+                             self.line)
+        marker = head.group(2)
+        closing = _marker_res.get(marker)
+        if closing is None:
+            closing = _marker_res[marker] = re.compile(
+                r"^[ \t]*" + re.escape(marker) + r"[ \t]*$", re.M)
+        body_start = head.end()
+        close = closing.search(text, body_start, limit)
+        if close is None:
+            raise self.error(f"unterminated heredoc <<{marker}", self.line)
+        tokens.append(("oheredoc", bool(head.group(1)), self.line))
+        self.line += 1
+        modes.append((_HEREDOC, close.start(), close.end(), self.line, limit))
+        return body_start, close.start()
+
+    def heredoc_text(self, pos: int, mode: tuple, modes: list, tokens: list,
+                     limit: int) -> tuple[int, int]:
+        text = self.text
+        end = mode[1]
+        if pos < end:
+            m = _HEREDOC_TEXT_RE.match(text, pos, end)
+            if m is not None:
+                raw = m.group()
+                if "$${" in raw or "%%{" in raw:
+                    raw = raw.replace("$${", "${").replace("%%{", "%{")
+                tokens.append(("lit", raw, self.line))
+                self.line += raw.count("\n")
+                pos = m.end()
+            if pos < end:
+                seq = _SEQUENCE_RE.match(text, pos)
+                return self.open_sequence(seq, modes, tokens), limit
+        modes.pop()
+        if mode[3] is not None:  # (a template file's body ends with the input instead)
+            tokens.append(("cheredoc", None, self.line))
+        return mode[2], mode[4]
