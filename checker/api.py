@@ -42,9 +42,12 @@ def load(paths: Iterable, config: ScanConfig) -> Loaded:
     errors += [ScanError(e.file, e.line, e.message) for e in other.errors]
     notes += [ScanError(e.file, e.line, e.message) for e in other.notes]
 
-    from .tfplan.merge import combine   # a plan/state beside its .tf files replaces their twins
+    raws = tf.resources
+    if other.resources:
+        from .tfplan.merge import combine   # a plan/state beside its .tf files replaces their twins
+        raws = combine(tf.resources, other.resources)
     normalize_errors: list = []
-    resources = normalize(combine(tf.resources, other.resources), normalize_errors)
+    resources = normalize(raws, normalize_errors)
     errors += [ScanError(e.file, e.line, e.message) for e in normalize_errors]
     vocabulary = classify.Vocabulary(
         words=classify.PERSONAL_WORDS + tuple(config.personal_words), data_map=dict(config.data_map))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, Iterable, Optional
@@ -74,6 +73,7 @@ def put(kind: str, digest: str, value: Any) -> None:
     folder = cache_dir()
     if folder is None:
         return
+    import tempfile   # only writers need it (a re-run served from the cache writes nothing)
     entry = folder / kind / digest[:2] / f"{digest}.pickle"
     tmp = None
     try:

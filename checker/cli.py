@@ -314,11 +314,16 @@ def policies_show(rule, policy_dirs) -> None:
 @click.option("-o", "--output", default="docs/policies", show_default=True,
               type=click.Path(file_okay=False), help="Folder to write the Markdown pages to.")
 def policies_docs(output) -> None:
-    """Regenerate the catalog's Markdown documentation."""
+    """Regenerate the catalog's Markdown documentation, and its index (catalog.json)."""
     from pathlib import Path
     from .policy.docs import write_all
+    from .policy.loader import write_catalog_index
     written = write_all(_load_or_exit(()), Path(output))
     click.echo(f"wrote {len(written)} pages to {output}")
+    try:
+        click.echo(f"wrote the catalog index {write_catalog_index()}")
+    except OSError as exc:
+        click.echo(f"pdguard: could not write the catalog index: {exc}", err=True)
 
 
 @policies.command("test")

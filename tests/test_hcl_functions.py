@@ -644,3 +644,12 @@ def test_templatefile_uses_a_given_template_parser(tree):
     assert seen == ["tpl/value.tpl"]
     constant = functions_for(str(tree), template_parser=lambda text, name: Literal(text))
     assert constant["templatefile"]("tpl/value.tpl", {}) == "${items}"
+
+
+def test_templatefile_reports_an_invalid_template_with_its_line(tmp_path):
+    from checker.hcl.functions import functions_for
+    (tmp_path / "t.tpl").write_text("line one\nline ${two\n")
+    impls = functions_for(str(tmp_path))
+    with pytest.raises(EvalError) as info:
+        impls["templatefile"]("t.tpl", {})
+    assert "invalid template t.tpl" in info.value.message and "(line 2)" in info.value.message

@@ -17,15 +17,18 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from ..errors import InputError
 from ..formats import FormatResult
 from ..values import is_unknown
-from . import sam  # noqa: F401  (registers the SAM translators)
-from .intrinsics import Template, static_refs
-from .translate import Item, translate
-from .yaml_loader import LineDict, line_of, load_json, load_yaml
+
+if TYPE_CHECKING:
+    from .intrinsics import Template
+    from .yaml_loader import LineDict
+
+# Every scan imports this module to look at its YAML/JSON files; the YAML loader, intrinsics
+# and translators are imported only once a file looks like a template.
 
 SUFFIXES = (".yaml", ".yml", ".json", ".template")
 _LOOKS_YAML = re.compile(r"^(AWSTemplateFormatVersion|Resources)\s*:", re.M)
@@ -55,6 +58,7 @@ def load(path: Path, rel: str, text: str, config) -> Optional[FormatResult]:
 
 
 def _parse(text: str, rel: str) -> Any:
+    from .yaml_loader import load_json, load_yaml
     if text.lstrip().startswith(("{", "[")):
         try:
             return load_json(text, rel)
@@ -126,6 +130,7 @@ class TemplateView:
         resource = self.template.resources.get(lid)
         if not isinstance(resource, dict):
             return None
+        from .yaml_loader import LineDict
         props = resource.get("Properties", LineDict())
         key = SAM_GLOBALS.get(resource.get("Type"))
         if key and isinstance(self.globals.get(key), dict) and isinstance(props, dict):
@@ -145,6 +150,7 @@ class TemplateView:
 
 def merge_globals(glob: dict, props: dict) -> LineDict:
     """SAM Globals under a resource's own properties: maps merge, anything else the resource wins."""
+    from .yaml_loader import LineDict, line_of
     out = LineDict(line=getattr(props, "line", 0))
     for source in (glob, props):
         for key, value in source.items():
@@ -160,6 +166,10 @@ def _is_function(value: dict) -> bool:
 
 
 def load_template(data: dict, rel: str, overrides: dict) -> FormatResult:
+    from . import sam  # noqa: F401  (registers the SAM translators)
+    from .intrinsics import Template, static_refs
+    from .translate import Item, translate
+    from .yaml_loader import LineDict, line_of
     result = FormatResult()
     template = Template(data, overrides)
     view = TemplateView(template, data)

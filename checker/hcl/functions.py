@@ -26,11 +26,8 @@ from __future__ import annotations
 
 import base64
 import codecs
-import csv
 import datetime as dt
-import gzip
 import hashlib
-import inspect
 import io
 import ipaddress
 import json
@@ -39,6 +36,8 @@ import os
 import posixpath
 import re
 import stat
+import sys
+import types
 import unicodedata
 import urllib.parse
 import uuid
@@ -47,15 +46,13 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation, localco
 from functools import lru_cache
 from typing import Any, NoReturn, Optional
 
-import yaml
+from _csv import Error as _CsvError   # csv.Error, without importing csv (csvdecode does)
 
-from checker.errors import EvalError
+from checker.errors import EvalError, InputError
 from checker.values import PartialJSON, Unknown, merge_unknown
 
-try:  # a dependency of python-hcl2; unlike `re` its matching can be given a timeout
-    import regex as _regex
-except ImportError:  # pragma: no cover - fall back to `re`, without ReDoS protection
-    _regex = None
+# `yaml` (yamldecode, yamlencode) and `regex` (regex, regexall, replace) are imported by the
+# functions that use them: most configurations call neither, and both are slow to import.
 
 
 # ---------------------------------------------------------------- limits
@@ -413,7 +410,13 @@ def _plain(value: Any, budget: _Budget, depth: int = 0) -> Any:
 FUNCTIONS: dict[str, Callable[..., Any]] = {}
 
 _PYTHON_ERRORS = (TypeError, ValueError, KeyError, IndexError, ArithmeticError, RecursionError,
-                  OSError, csv.Error, yaml.YAMLError, re.error)
+                  OSError, _CsvError, re.error)
+
+
+def _is_yaml_error(error: Exception) -> bool:
+    """yaml.YAMLError, without importing yaml (only a function that imported it can raise it)."""
+    yaml = sys.modules.get("yaml")
+    return yaml is not None and isinstance(error, yaml.YAMLError)
 
 
 def _describe(error: Exception) -> str:
@@ -426,14 +429,44 @@ def _describe(error: Exception) -> str:
     return str(error) or type(error).__name__
 
 
+_CO_VARARGS = 0x04   # inspect.CO_VARARGS: the function takes *args
+
+
+def _arity(impl: Callable[..., Any]) -> Callable[[int], bool]:
+    """Whether `impl` accepts n positional arguments: what inspect.signature(impl).bind(*args)
+    decides, read from the code object (inspect is slow to import and to compute, and every
+    function is wrapped at import)."""
+    target = impl
+    while isinstance(target, types.FunctionType) and hasattr(target, "__wrapped__"):
+        target = target.__wrapped__
+    if not isinstance(target, types.FunctionType) or hasattr(target, "__signature__"):
+        import inspect
+        signature = inspect.signature(impl)
+
+        def binds(count: int) -> bool:
+            try:
+                signature.bind(*range(count))
+            except TypeError:
+                return False
+            return True
+        return binds
+    code = target.__code__
+    most = code.co_argcount
+    least = most - len(target.__defaults__ or ())
+    keyword_only = code.co_varnames[most:most + code.co_kwonlyargcount]
+    if any(k not in (target.__kwdefaults__ or {}) for k in keyword_only):
+        return lambda count: False   # a required keyword-only parameter: never bound
+    if code.co_flags & _CO_VARARGS:
+        return lambda count: count >= least
+    return lambda count: least <= count <= most
+
+
 def _wrap(name: str, impl: Callable[..., Any], unknowns: str) -> Callable[..., Any]:
     """`impl` as a Terraform function: see the module docstring."""
-    signature = inspect.signature(impl)
+    accepts = _arity(impl)
 
     def function(*args: Any) -> Any:
-        try:
-            signature.bind(*args)
-        except TypeError:
+        if not accepts(len(args)):
             fail(f"{name}(): wrong number of arguments ({len(args)} given)")
         try:
             if unknowns == "deep" or (unknowns == "args" and any(isinstance(a, Unknown) for a in args)):
@@ -446,6 +479,10 @@ def _wrap(name: str, impl: Callable[..., Any], unknowns: str) -> Callable[..., A
         except _PYTHON_ERRORS as error:
             limit = isinstance(error, (RecursionError, TimeoutError))
             raise (LimitError if limit else EvalError)(f"{name}(): {_describe(error)}") from None
+        except Exception as error:
+            if not _is_yaml_error(error):
+                raise
+            raise EvalError(f"{name}(): {_describe(error)}") from None
 
     function.__name__ = name
     function.__doc__ = impl.__doc__
@@ -501,7 +538,10 @@ def graphemes(text: str) -> list[str]:
     return clusters
 
 
-_GO_SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c not in "\x1c\x1d\x1e\x1f")
+@lru_cache(maxsize=1)
+def _go_spaces() -> str:
+    """The characters Go's unicode.IsSpace accepts (strings.TrimSpace, Terraform's trimspace)."""
+    return "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c not in "\x1c\x1d\x1e\x1f")
 
 
 def _go_case(text: str, method: str) -> str:
@@ -723,7 +763,7 @@ def _trimsuffix(text, suffix):
 
 @_register("trimspace")
 def _trimspace(text):
-    return to_str(text).strip(_GO_SPACES)
+    return to_str(text).strip(_go_spaces())
 
 
 # -- format
@@ -978,7 +1018,7 @@ def _translate_escape(pattern: str, index: int, in_class: bool = False) -> tuple
         if end < 0:
             fail("invalid escape sequence in regular expression")
         return end + 1, f"\\U{int(pattern[index + 3:end] or 'x', 16):08x}"
-    if char in "pP" and _regex is None:
+    if char in "pP" and _regex_module() is None:
         fail("unicode classes (\\p) are not supported")
     if char.isdigit():  # octal \0, \12, \123; a lone \1 would be a backreference
         octal = re.match(r"[0-7]{1,3}", pattern[index + 1:index + 4])
@@ -1081,7 +1121,7 @@ def compile_go_regex(pattern: str) -> Any:
     """A compiled Python pattern behaving like Go's regexp.Compile(pattern)."""
     if len(pattern) > 65536:
         raise LimitError("regular expression too long")
-    engine = _regex or re
+    engine = _regex_module() or re
     translated = _translate_go_regex(pattern)
     if _regex_size(translated) > MAX_REGEX_SIZE:   # RE2 refuses it too; `regex` would unroll it
         raise LimitError(f"regular expression {_quote(pattern)} too large (nested counted repetitions)")
@@ -1136,13 +1176,26 @@ def _regex_size(pattern: str) -> int:
         return MAX_REGEX_SIZE + 1
 
 
-_TIMEOUT = {"timeout": REGEX_TIMEOUT} if _regex else {}
+@lru_cache(maxsize=1)
+def _regex_module() -> Any:
+    """The `regex` module (a dependency of python-hcl2; unlike `re` its matching can be given a
+    timeout), or None: then `re`, without ReDoS protection."""
+    try:
+        import regex
+    except ImportError:  # pragma: no cover
+        return None
+    return regex
+
+
+def _timeout(compiled: Any) -> dict:
+    """The timeout argument of a pattern compiled by compile_go_regex (`re` takes none)."""
+    return {} if isinstance(compiled, re.Pattern) else {"timeout": REGEX_TIMEOUT}
 
 
 def _go_matches(compiled: Any, text: str):
     """Matches as Go's FindAll sees them: an empty match right after a match is skipped."""
     last_end = -1
-    for match in compiled.finditer(text, **_TIMEOUT):
+    for match in compiled.finditer(text, **_timeout(compiled)):
         if match.start() == match.end() == last_end:
             continue
         last_end = match.end()
@@ -1165,7 +1218,7 @@ def _regex_result(compiled: Any, match: Any) -> Any:
 @_register("regex")
 def _regex_function(pattern, text):
     compiled = compile_go_regex(to_str(pattern))
-    match = compiled.search(to_str(text), **_TIMEOUT)
+    match = compiled.search(to_str(text), **_timeout(compiled))
     if match is None:
         fail("pattern did not match any part of the given string")
     return _regex_result(compiled, match)
@@ -1232,7 +1285,7 @@ def _regex_replace(text: str, pattern: str, template: str) -> str:
             too_large()
         return replacement
 
-    return compiled.sub(expand, text, **_TIMEOUT)
+    return compiled.sub(expand, text, **_timeout(compiled))
 
 
 @_register("replace")
@@ -1763,6 +1816,7 @@ def _base64decode(text):
 @_register("base64gzip")
 def _base64gzip(text):
     # Same gzip header as Go's writer; the deflate bytes may differ from Go's (same content).
+    import gzip
     return base64.b64encode(gzip.compress(to_str(text).encode("utf-8"), 6, mtime=0)).decode("ascii")
 
 
@@ -1795,6 +1849,7 @@ def _urlencode(text):
 
 @_register("csvdecode")
 def _csvdecode(text):
+    import csv
     rows = [row for row in csv.reader(io.StringIO(to_str(text), newline=""), strict=True) if row]
     if not rows:
         fail("missing header line")
@@ -1807,14 +1862,18 @@ def _csvdecode(text):
     return [dict(zip(header, record)) for record in records]
 
 
-class _YamlLoader(yaml.SafeLoader):
-    """yaml.safe_load, except that timestamps stay strings (as Terraform's yamldecode)."""
+@lru_cache(maxsize=1)
+def _yaml_loader() -> type:
+    import yaml
 
+    class _YamlLoader(yaml.SafeLoader):
+        """yaml.safe_load, except that timestamps stay strings (as Terraform's yamldecode)."""
 
-_YamlLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+    _YamlLoader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return _YamlLoader
 
 
 def _from_yaml(value: Any, budget: _Budget, depth: int, active: set) -> Any:
@@ -1845,28 +1904,34 @@ def _yaml_key(key: Any) -> str:
 
 @_register("yamldecode")
 def _yamldecode(text):
-    return _from_yaml(yaml.load(to_str(text), Loader=_YamlLoader), _Budget(), 0, set())
+    import yaml
+    return _from_yaml(yaml.load(to_str(text), Loader=_yaml_loader()), _Budget(), 0, set())
 
 
-class _YamlDumper(yaml.SafeDumper):
-    """The YAML Terraform's yamlencode writes: strings double-quoted (literal blocks when
-    multi-line), numbers as Terraform formats them, keys sorted, no anchors."""
+@lru_cache(maxsize=1)
+def _yaml_dumper() -> type:
+    import yaml
 
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
+    class _YamlDumper(yaml.SafeDumper):
+        """The YAML Terraform's yamlencode writes: strings double-quoted (literal blocks when
+        multi-line), numbers as Terraform formats them, keys sorted, no anchors."""
 
+        def ignore_aliases(self, data: Any) -> bool:
+            return True
 
-_YamlDumper.add_representer(str, lambda d, s: d.represent_scalar(
-    "tag:yaml.org,2002:str", s, style="|" if "\n" in s else '"'))
-_YamlDumper.add_representer(int, lambda d, n: d.represent_scalar("tag:yaml.org,2002:int", str(n)))
-_YamlDumper.add_representer(float, lambda d, n: d.represent_scalar(
-    "tag:yaml.org,2002:float", format_number(n)))
+    _YamlDumper.add_representer(str, lambda d, s: d.represent_scalar(
+        "tag:yaml.org,2002:str", s, style="|" if "\n" in s else '"'))
+    _YamlDumper.add_representer(int, lambda d, n: d.represent_scalar("tag:yaml.org,2002:int", str(n)))
+    _YamlDumper.add_representer(float, lambda d, n: d.represent_scalar(
+        "tag:yaml.org,2002:float", format_number(n)))
+    return _YamlDumper
 
 
 @_register("yamlencode")
 def _yamlencode(value):
+    import yaml
     plain = _plain(value, _Budget())
-    return yaml.dump(plain, Dumper=_YamlDumper, default_flow_style=False, allow_unicode=True,
+    return yaml.dump(plain, Dumper=_yaml_dumper(), default_flow_style=False, allow_unicode=True,
                      sort_keys=True)
 
 
@@ -2242,43 +2307,9 @@ class _TemplateScope:
             raise EvalError(f"vars map does not contain key {_quote(name)}", line) from None
 
 
-def _default_template_parser() -> Optional[Callable[[str, str], Any]]:
-    """checker.hcl.parser.parse_template(text, filename) when it exists, else a template
-    parse through parse_hcl (see _template_via_heredoc), else None."""
-    try:
-        from checker.hcl import parser
-    except Exception:  # absent or unfinished: templatefile() then stays UNKNOWN
-        return None
-    if hasattr(parser, "parse_template"):
-        return parser.parse_template
-    return _template_via_heredoc if hasattr(parser, "parse_hcl") else None
-
-
-def _template_via_heredoc(text: str, filename: str) -> Any:
-    """A template file parsed as the body of a heredoc, whose syntax is the same (no
-    backslash escapes; ${...}, %{...}, $${ and %%{). A heredoc ends with a newline the file
-    may not have, so a sentinel marks the real end and is cut off again."""
-    from checker.errors import InputError
-    from checker.hcl.ast import Literal, Template
-    from checker.hcl.parser import parse_hcl
-
-    marker, sentinel = "PDGUARD_TEMPLATE_END", "\ue000end\ue000"
-    while marker in text or sentinel in text:
-        marker, sentinel = marker + "_", sentinel + "\ue000"
-    try:
-        parsed = parse_hcl(f"t = <<{marker}\n{text}{sentinel}\n{marker}\n", filename)
-    except InputError as error:
-        fail(f"invalid template {filename}: {error.message} (line {max(error.line - 1, 1)})")
-    expr = parsed.body.attributes["t"].expr
-    ending = sentinel + "\n"
-    if isinstance(expr, Literal) and isinstance(expr.value, str):
-        return Literal(expr.value.removesuffix(ending), expr.line)
-    parts = list(expr.parts)
-    if parts and isinstance(parts[-1], str) and parts[-1].endswith(ending):
-        parts[-1] = parts[-1].removesuffix(ending)
-        if not parts[-1]:
-            parts.pop()
-    return Template(tuple(parts), expr.line)
+def _default_template_parser() -> Callable[[str, str], Any]:
+    from checker.hcl.parser import parse_template  # deferred: the parser is not always needed
+    return parse_template
 
 
 def _glob_regex(pattern: str) -> str:
@@ -2403,9 +2434,10 @@ def _file_functions(access: Optional[FileAccess], table: dict,
         if isinstance(text, Unknown):
             return text
         parser = template_parser or _default_template_parser()
-        if parser is None:
-            return Unknown("templatefile(): no template parser available")
-        template = parser(text, to_str(path))
+        try:
+            template = parser(text, to_str(path))
+        except InputError as error:
+            fail(f"invalid template {to_str(path)}: {error.message} (line {error.line})")
         from checker.hcl.evaluate import evaluate  # deferred: evaluate imports this module
         inner = dict(table)
         inner["templatefile"] = _wrap("templatefile", _no_nested_templatefile, "self")

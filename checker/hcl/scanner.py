@@ -237,8 +237,10 @@ class _Scanner:
                 tokens.append(("lit", raw, self.line))
                 self.line += raw.count("\n")
                 pos = m.end()
-            if pos < end:
+            if pos < end:  # the text stopped at a sequence
                 seq = _SEQUENCE_RE.match(text, pos)
+                if seq is None:  # cannot happen: every other character is template text
+                    raise self.error("unreadable heredoc text", self.line)
                 return self.open_sequence(seq, modes, tokens), limit
         modes.pop()
         if mode[3] is not None:  # (a template file's body ends with the input instead)

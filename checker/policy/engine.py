@@ -6,7 +6,6 @@ evaluation and a tool error, never an aborted scan and never a pass.
 """
 from __future__ import annotations
 
-import traceback
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
@@ -50,6 +49,7 @@ def run(policies: Iterable[Policy], graph: Graph) -> EngineOutput:
             try:
                 evaluation = evaluate(policy, resource, graph)
             except Exception as exc:  # noqa: BLE001 - isolate every policy crash
+                import traceback
                 frame = traceback.extract_tb(exc.__traceback__)[-1]
                 out.errors.append(ScanError(
                     resource.location.file, resource.location.line,

@@ -6,17 +6,18 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from .. import cache
 from ..discover import read_text
 from ..errors import EvalError, InputError
-from ..hcl import ast
-from ..hcl.evaluate import MAX_EVALUATIONS, set_budget
 from ..model import RawResource
 
-# The parser, evaluator and module machinery are imported where they are used: a re-run
-# served from the result cache needs none of them, and they are the slowest imports.
+if TYPE_CHECKING:
+    from ..hcl import ast
+
+# The syntax tree, parser, evaluator and module machinery are imported where they are used: a
+# re-run served from the result cache needs none of them, and they are the slowest imports.
 
 LOCAL_SOURCE_PREFIXES = ("./", "../", ".\\", "..\\")
 
@@ -51,6 +52,7 @@ def load_terraform(dirs: list[Path], explicit: set, scan_root: Path, *,
 
 
 def _evaluate_roots(dirs, explicit, scan_root, var_files, cli_vars, parse) -> TerraformResult:
+    from ..hcl.evaluate import MAX_EVALUATIONS, set_budget
     from ..parallel import preparse
     from ..progress import Progress
     from .module import Context, ModuleInstance
@@ -223,6 +225,7 @@ def _parse_file(path: Path, rel: str) -> ast.File:
 
 
 def _locally_called_dirs(dirs: list[Path], parse: Callable, result: TerraformResult) -> set:
+    from ..hcl import ast
     called = set()
     for directory in dirs:
         for path in sorted(directory.glob("*.tf")):
