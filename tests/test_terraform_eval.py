@@ -359,3 +359,47 @@ def test_cached_evaluation_sees_a_changed_template(tmp_path, monkeypatch):
     assert evaluate(tmp_path / "src")["null_resource.r"].attributes["triggers"]["t"] == "one"
     (tmp_path / "src" / "value.txt").write_text("two")
     assert evaluate(tmp_path / "src")["null_resource.r"].attributes["triggers"]["t"] == "two"
+
+
+def test_a_whole_resource_used_as_a_value_is_unknown_naming_it(tmp_path):
+    import pickle
+    write(tmp_path, {"main.tf": """
+        resource "random_string" "s" {
+          length = 8
+        }
+        resource "azurerm_container_group" "g" {
+          environment_variables = { PASS = random_string.s }
+        }
+    """})
+    resources = evaluate(tmp_path)
+    value = resources["azurerm_container_group.g"].attributes["environment_variables"]["PASS"]
+    assert is_unknown(value) and "random_string.s" in value.refs
+    pickle.dumps(resources["azurerm_container_group.g"])   # results travel between processes
+
+
+def test_roots_evaluated_in_worker_processes_give_the_same_result(tmp_path, monkeypatch):
+    import checker.parallel
+    for n in range(6):
+        write(tmp_path, {f"env{n}/main.tf": f"""
+            module "store" {{
+              source = "../modules/store"
+              name   = "env{n}"
+            }}
+        """})
+    write(tmp_path, {"modules/store/main.tf": """
+        variable "name" {}
+        resource "aws_s3_bucket" "b" {
+          bucket = "${var.name}-data"
+        }
+    """})
+    dirs = sorted({p.parent for p in tmp_path.rglob("*.tf")})
+
+    def buckets():
+        result = load_terraform(dirs, {tmp_path}, tmp_path)
+        assert not result.errors
+        return [(r.location.file, r.address, r.attributes["bucket"]) for r in result.resources]
+
+    serial = buckets()
+    monkeypatch.setattr(checker.parallel, "SERIAL_SECONDS", 0.0)
+    assert buckets() == serial
+    assert [bucket for _, _, bucket in serial] == [f"env{n}-data" for n in range(6)]

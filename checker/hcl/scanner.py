@@ -35,12 +35,14 @@ __all__ = ["scan", "scan_template", "MAX_TOKENS"]
 # ordinary source while a file of a million newlines or operators is refused quickly.
 MAX_TOKENS = 500_000
 
+# One token per match, with the blanks before it (the end of the text matches as `end`).
 _EXPRESSION_RE = re.compile(r"""
-    (?P<space>[ \t\r\f\v]+)
+  [ \t\r\f\v]*
+  (?:
+    (?P<name>[^\W\d][\w-]*)
   | (?P<nl>\n)
   | (?P<comment>(?:\#|//)[^\n]*)
   | (?P<block>/\*)
-  | (?P<name>[^\W\d][\w-]*)
   | (?P<number>[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)
   | (?P<heredoc><<)
   | (?P<op>==|!=|<=|>=|&&|\|\||=>|\.\.\.|::|[-+*/%<>=!?:,.()\[\]])
@@ -48,6 +50,8 @@ _EXPRESSION_RE = re.compile(r"""
   | (?P<quote>")
   | (?P<strip>~[ \t]*})
   | (?P<escaped>\\"(?:[^"\\\n]|\\.)*\\")
+  | (?P<end>\Z)
+  )
 """, re.X)
 _INTEGER_RE = re.compile(r"[0-9]+")          # after a `.`: `a.0.1` is two legacy indexes
 _HEREDOC_HEAD_RE = re.compile(r"<<(-?)([A-Za-z][A-Za-z0-9._-]*)[ \t]*\n")
@@ -109,32 +113,23 @@ class _Scanner:
                 self.check_sequences_closed(modes)
                 append(("eof", None, self.line))
                 return tokens
-            m = expression_match(text, pos)
+            m = expression_match(text, pos, limit)
             if m is None:
-                if text.startswith("${", pos):
-                    raise self.error("unexpected '${' (interpolation belongs inside a quoted "
-                                     "string)", self.line)
-                raise self.error(f"unexpected {text[pos]!r}", self.line)
+                self.unexpected_character(pos)
             group = m.lastgroup
             end = m.end()
-            if end > limit:
-                self.check_sequences_closed(modes)
-            if group == "space" or group == "comment":
-                pass
-            elif group == "name":
-                append(("name", m.group(), self.line))
+            if group == "name":
+                append(("name", m.group(group), self.line))
             elif group == "op":
-                op = m.group()
+                op = m.group(group)
                 append((op, op, self.line))
             elif group == "nl":
                 append(("nl", None, self.line))
                 self.line += 1
-            elif group == "number":
-                if tokens and tokens[-1][0] == ".":
-                    end = _INTEGER_RE.match(text, pos).end()
-                append(("number", text[pos:end], self.line))
+            elif group == "comment":
+                pass
             elif group == "brace":
-                if m.group() == "{":
+                if m.group(group) == "{":
                     modes.append((_BRACE,))
                     append(("{", "{", self.line))
                 elif kind == _SEQ:
@@ -147,14 +142,22 @@ class _Scanner:
             elif group == "quote":
                 modes.append((_QUOTED, self.line))
                 append(("oquote", None, self.line))
+            elif group == "number":
+                start = m.start(group)
+                if tokens and tokens[-1][0] == ".":
+                    end = _INTEGER_RE.match(text, start).end()
+                append(("number", text[start:end], self.line))
+            elif group == "end":
+                pos = end
+                continue   # the `pos >= limit` case above
             elif group == "block":
-                close = text.find("*/", end)
+                close = text.find("*/", end, limit)
                 if close < 0:
                     raise self.error("unterminated /* comment", self.line)
                 end = close + 2
                 self.line += text.count("\n", pos, end)
             elif group == "heredoc":
-                end, limit = self.heredoc_head(pos, modes, tokens, limit)
+                end, limit = self.heredoc_head(m.start(group), modes, tokens, limit)
             elif group == "strip":
                 if kind != _SEQ:
                     raise self.error("unexpected '~'", self.line)
@@ -162,11 +165,20 @@ class _Scanner:
                 append(("seqend", True, self.line))
             else:  # escaped-quote string
                 try:
-                    value = unescape(m.group()[2:-2])
+                    value = unescape(m.group(group)[2:-2])
                 except ValueError as exc:
                     raise self.error(str(exc), self.line) from None
                 append(("str", value, self.line))
             pos = end
+
+    def unexpected_character(self, pos: int) -> None:
+        text = self.text
+        while text[pos] in " \t\r\f\v":
+            pos += 1
+        if text.startswith("${", pos):
+            raise self.error("unexpected '${' (interpolation belongs inside a quoted string)",
+                             self.line)
+        raise self.error(f"unexpected {text[pos]!r}", self.line)
 
     def check_sequences_closed(self, modes: list) -> None:
         """At the end of the input or of a heredoc body: no `${` / `%{` may be open."""

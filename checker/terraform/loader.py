@@ -51,16 +51,23 @@ def load_terraform(dirs: list[Path], explicit: set, scan_root: Path, *,
     return result
 
 
+@dataclass
+class _RootOutcome:
+    """What evaluating one root module gives (picklable: it may come from a worker process)."""
+    resources: list
+    errors: list
+    notes: list
+    files: list          # rel paths of the .tf files parsed for this root and not before
+    files_read: set
+
+
 def _evaluate_roots(dirs, explicit, scan_root, var_files, cli_vars, parse) -> TerraformResult:
-    from ..hcl.evaluate import MAX_EVALUATIONS, set_budget
-    from ..parallel import preparse
+    from ..parallel import map_ordered
     from ..progress import Progress
-    from .module import Context, ModuleInstance
-    files = [(p, ctx_rel(p, scan_root)) for d in dirs for p in sorted(d.glob("*.tf")) if p.is_file()]
-    progress = Progress(len(files), "parsing")
-    preparse(files)
+
     result = TerraformResult()
     parsed: dict[Path, ast.File] = {}
+    parsed_files: list[str] = []
 
     def parse_cached(path: Path) -> ast.File:
         if path not in parsed:
@@ -74,43 +81,62 @@ def _evaluate_roots(dirs, explicit, scan_root, var_files, cli_vars, parse) -> Te
             except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the scan
                 raise InputError(f"could not parse ({type(exc).__name__}: {str(exc)[:200]})",
                                  rel) from None
-            finally:
-                progress.tick()
-            result.files.append(rel)
+            parsed_files.append(rel)
         return parsed[path]
 
     called = _locally_called_dirs(dirs, parse_cached, result)
+    result.files.extend(parsed_files)
+    roots = []
     for directory in dirs:
         directory = directory.resolve()
-        if directory in called and directory not in explicit:
-            continue
-        ctx = Context(scan_root, parse_cached, _source_resolver(directory), root_dir=directory)
-        set_budget(MAX_EVALUATIONS)   # tfvars included; reset in the finally below
-        try:
-            inputs = root_variables(directory, ctx, var_files, cli_vars or {})
-        except InputError as exc:
-            result.errors.append(exc)
-            inputs = {}
-        root = ModuleInstance(ctx, directory, "", inputs)
-        resources: list[RawResource] = []
-        try:
-            resources = list(root.raw_resources())
-        except RecursionError:
-            ctx.errors.append(InputError("configuration nested too deeply to evaluate",
-                                         ctx.rel(directory)))
-        except Exception as exc:  # noqa: BLE001 - one module must not stop the whole scan
-            ctx.errors.append(InputError(f"could not evaluate this module ({type(exc).__name__}: "
-                                         f"{str(exc)[:200]})", ctx.rel(directory)))
-        finally:
-            set_budget(None)
-        result.resources.extend(resources)
-        result.errors.extend(ctx.errors)
-        result.notes.extend(ctx.notes)
-        result.files_read.update(ctx.files.touched)
+        if directory not in called or directory in explicit:
+            roots.append(directory)
+
+    def evaluate_root(directory: Path) -> _RootOutcome:
+        first_new_file = len(parsed_files)
+        ctx, resources = _evaluate_root(directory, scan_root, parse_cached, var_files, cli_vars)
+        return _RootOutcome(resources, ctx.errors, ctx.notes, parsed_files[first_new_file:],
+                            set(ctx.files.touched))
+
+    progress = Progress(len(roots), "evaluating modules")
+    outcomes = map_ordered(evaluate_root, roots, on_result=progress.tick)
     progress.close()
+    for outcome in outcomes:
+        result.resources.extend(outcome.resources)
+        result.errors.extend(outcome.errors)
+        result.notes.extend(outcome.notes)
+        result.files.extend(f for f in outcome.files if f not in result.files)
+        result.files_read.update(outcome.files_read)
     result.errors = _dedupe(result.errors)
     result.notes = _dedupe(result.notes)
     return result
+
+
+def _evaluate_root(directory: Path, scan_root: Path, parse_cached: Callable, var_files,
+                   cli_vars) -> tuple[Any, list]:
+    """Evaluate one root module: (its Context, holding errors and notes, and its resources)."""
+    from ..hcl.evaluate import MAX_EVALUATIONS, set_budget
+    from .module import Context, ModuleInstance
+
+    ctx = Context(scan_root, parse_cached, _source_resolver(directory), root_dir=directory)
+    set_budget(MAX_EVALUATIONS)   # tfvars included; reset in the finally below
+    try:
+        inputs = root_variables(directory, ctx, var_files, cli_vars or {})
+    except InputError as exc:
+        ctx.errors.append(exc)
+        inputs = {}
+    resources: list[RawResource] = []
+    try:
+        resources = list(ModuleInstance(ctx, directory, "", inputs).raw_resources())
+    except RecursionError:
+        ctx.errors.append(InputError("configuration nested too deeply to evaluate",
+                                     ctx.rel(directory)))
+    except Exception as exc:  # noqa: BLE001 - one module must not stop the whole scan
+        ctx.errors.append(InputError(f"could not evaluate this module ({type(exc).__name__}: "
+                                     f"{str(exc)[:200]})", ctx.rel(directory)))
+    finally:
+        set_budget(None)
+    return ctx, resources
 
 
 # ------------------------------------------------------------------ result cache

@@ -445,7 +445,7 @@ class ResourceInstance:
     def raw(self) -> RawResource:
         if self._raw is None:
             decl = self.decl
-            attributes = {k: self.view[k] for k in self.view}
+            attributes = {k: _detached(self.view[k]) for k in self.view}
             lines: dict[str, int] = {}
             _collect_lines(decl.block.body, "", lines)
             refs = set(decl.static_refs()) | set(refs_of(attributes))
@@ -463,6 +463,29 @@ class ResourceInstance:
         if attr is not None and isinstance(attr.expr, ast.GetAttr) and isinstance(attr.expr.obj, ast.Variable):
             return f"{attr.expr.obj.name}.{attr.expr.name}"
         return self.decl.type.split("_", 1)[0]
+
+
+def _detached(value: Any, depth: int = 0) -> Any:
+    """A value that stands on its own after evaluation: plain dicts and lists, no lazy views.
+
+    A whole resource used as a value (`x = aws_s3_bucket.b`) is an object Terraform knows only
+    after apply: UNKNOWN, naming the resource. Other lazy mappings (module outputs) are copied.
+    """
+    if isinstance(value, (str, int, float, bool)) or value is None or is_unknown(value):
+        return value
+    if depth > 32:
+        return Unknown("value nested too deeply to keep")
+    if isinstance(value, InstanceView):
+        address = value._inst.address
+        return Unknown(f"{address} (the whole resource as a value) is known only after apply",
+                       {address})
+    if isinstance(value, list):
+        return [_detached(v, depth + 1) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_detached(v, depth + 1) for v in value)
+    if isinstance(value, Mapping):
+        return {k: _detached(v, depth + 1) for k, v in value.items()}
+    return value
 
 
 class InstanceView(Mapping):
