@@ -1,7 +1,6 @@
 """Tests for checker.hcl.parser: HCL2 text -> checker.hcl.ast."""
 from __future__ import annotations
 
-import dataclasses
 import time
 from pathlib import Path
 
@@ -9,6 +8,7 @@ import pytest
 
 from checker.errors import InputError
 from checker.hcl.ast import (
+    Node, fields_of,
     Attribute, Binary, Body, Call, Conditional, ForExpr, GetAttr, Index, Literal,
     ObjectExpr, Splat, SplatItem, Template, TemplateFor, TemplateIf, TupleExpr, Unary, Variable,
 )
@@ -28,10 +28,10 @@ def strip_lines(node):
         return [strip_lines(n) for n in node]
     if isinstance(node, dict):
         return {k: strip_lines(v) for k, v in node.items()}
-    if dataclasses.is_dataclass(node) and not isinstance(node, type):
+    if isinstance(node, Node):
         return type(node)(**{
-            f.name: 0 if f.name in ("line", "end_line") else strip_lines(getattr(node, f.name))
-            for f in dataclasses.fields(node)})
+            name: 0 if name in ("line", "end_line") else strip_lines(getattr(node, name))
+            for name in fields_of(node)})
     return node
 
 
