@@ -60,9 +60,13 @@ _HEREDOC_HEAD_RE = re.compile(r"<<(-?)([A-Za-z][A-Za-z0-9._-]*)[ \t]*\n")
 _QUOTED_TEXT_RE = re.compile(r'(?:[^"\\$%\n]+|\\.|\$\$\{|%%\{|\$(?!\{)|%(?!\{))+')
 _HEREDOC_TEXT_RE = re.compile(r"(?:[^$%]+|\$\$\{|%%\{|\$(?!\{)|%(?!\{))+")
 _SEQUENCE_RE = re.compile(r"([$%])\{(~?)")
-_marker_res: dict = {}
+_marker_res: dict = {}    # heredoc marker -> the regular expression of its closing line
 
-# Modes on the stack.
+# Modes on the stack, as tuples whose first item is the kind:
+#   (_EXPR,)  the file's top level          (_BRACE,)  inside `{ }` in expression text
+#   (_SEQ, None, line, "${" or "%{")        a template sequence, opened on `line`
+#   (_QUOTED, line)                         a quoted template, opened on `line`
+#   (_HEREDOC, body_end, after_marker, first_line or None for a template file, outer_limit)
 _EXPR, _BRACE, _SEQ, _QUOTED, _HEREDOC = range(5)
 
 
@@ -225,6 +229,8 @@ class _Scanner:
         marker = head.group(2)
         closing = _marker_res.get(marker)
         if closing is None:
+            if len(_marker_res) > 256:   # hostile input: thousands of distinct markers
+                _marker_res.clear()
             closing = _marker_res[marker] = re.compile(
                 r"^[ \t]*" + re.escape(marker) + r"[ \t]*$", re.M)
         body_start = head.end()

@@ -216,6 +216,14 @@ class ModuleInstance:
         self._modules = LazyMap(self.calls, lambda n: self.calls[n].value(), "module")
         self.scope = ModuleScope(self)
         self.outputs = LazyMap(self.mdef.outputs, self._output, "output")
+        self._path: Optional[dict] = None
+
+    def path_object(self) -> dict:
+        """`path`: paths relative to the root module, the directory Terraform runs in."""
+        if self._path is None:
+            rel = Path(_relpath(self.mdef.dir, _realpath(self.ctx.root_dir))).as_posix()
+            self._path = {"module": rel, "root": ".", "cwd": "."}
+        return dict(self._path)   # a copy: callers may not change the cached one
 
     def region_for(self, provider: str) -> Any:
         """The `region` (AWS), `location`/`region` (GCP) of the provider configuration a resource
@@ -298,9 +306,7 @@ class ModuleScope:
         if name in m._types:
             return m._types[name]
         if name == "path":
-            # Relative to the root module, the directory Terraform runs in.
-            rel = Path(_relpath(m.mdef.dir, _realpath(m.ctx.root_dir))).as_posix()
-            return {"module": rel, "root": ".", "cwd": "."}
+            return m.path_object()
         if name == "terraform":
             return {"workspace": "default"}
         if name in ("count", "each", "self"):
