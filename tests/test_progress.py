@@ -39,3 +39,17 @@ def test_quiet_in_ci_even_on_a_terminal(monkeypatch):
     p = progress.Progress(4, "parsing", stream)
     p.tick()
     assert stream.getvalue() == ""
+
+
+def test_a_scan_shows_parsing_then_evaluating(monkeypatch, tmp_path, capsys):
+    from checker.terraform.loader import load_terraform
+    monkeypatch.setattr(progress, "DELAY", 0.0)
+    monkeypatch.setattr(progress, "_interactive", lambda stream: True)
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "main.tf").write_text('resource "aws_s3_bucket" "b" {}\n')
+    load_terraform([tmp_path / "a", tmp_path / "b"], set(), tmp_path)
+    err = capsys.readouterr().err
+    assert "pdguard: parsing [" in err and "/2" in err
+    assert "pdguard: evaluating modules [" in err
+    assert err.endswith("\r\033[K")

@@ -68,6 +68,7 @@ def _evaluate_roots(dirs, explicit, scan_root, var_files, cli_vars, parse) -> Te
     result = TerraformResult()
     parsed: dict[Path, ast.File] = {}
     parsed_files: list[str] = []
+    parsing = Progress(sum(1 for d in dirs for _ in d.glob("*.tf")), "parsing")
 
     def parse_cached(path: Path) -> ast.File:
         if path not in parsed:
@@ -82,9 +83,13 @@ def _evaluate_roots(dirs, explicit, scan_root, var_files, cli_vars, parse) -> Te
                 raise InputError(f"could not parse ({type(exc).__name__}: {str(exc)[:200]})",
                                  rel) from None
             parsed_files.append(rel)
+            if parsing is not None:
+                parsing.tick()
         return parsed[path]
 
     called = _locally_called_dirs(dirs, parse_cached, result)
+    parsing.close()
+    parsing = None   # remote and outside modules are parsed while evaluating: no second bar
     result.files.extend(parsed_files)
     roots = []
     for directory in dirs:
