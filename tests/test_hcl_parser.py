@@ -591,3 +591,14 @@ def test_template_file():
     with pytest.raises(InputError) as info:
         parse_template("a\nb ${x\n", "t.tpl")
     assert info.value.line == 2 and "unclosed template sequence" in info.value.message
+
+
+def test_strings_without_sequences_take_the_scanner_fast_path():
+    from checker.hcl.scanner import scan
+    kinds = [t[0] for t in scan('a = "x$${y}%%{z}\\n"\n', "t.tf")]
+    assert kinds == ["name", "=", "qstr", "nl", "eof"]
+    assert expr('"x$${y}%%{z}\\n"') == L("x${y}%{z}\n")
+    assert [t[0] for t in scan('a = "x${y}"\n', "t.tf")][2:6] == ["oquote", "lit", "interp", "name"]
+    exc = error('a = 1\nb = "bad \\q"\n')
+    assert "invalid escape" in exc.message and exc.line == 2
+    assert error('a = "' + "$" * 10000 + "\n").message == "unterminated string"

@@ -94,6 +94,8 @@ def _describe(token: tuple) -> str:
     kind, value = token[0], token[1]
     if kind == "name" or kind == "number":
         return repr(value if len(value) <= 20 else value[:20] + "...")
+    if kind == "qstr":
+        return repr('"' + (value if len(value) <= 20 else value[:20] + "...") + '"')
     return _DESCRIBE.get(kind) or repr(kind)
 
 
@@ -214,8 +216,8 @@ class _Parser:
                     raise self.error(f"attribute {attr.name} redefined "
                                      f"(first defined on line {first.line})", attr.line)
                 attributes[attr.name] = attr
-            elif following == "name" or following == "oquote" or following == "{" \
-                    or following == "nl":
+            elif following == "name" or following == "qstr" or following == "oquote" \
+                    or following == "{" or following == "nl":
                 blocks.append(self.block(token))
             else:
                 raise self.unexpected(tokens[self.pos], "'=' or a block")
@@ -243,7 +245,7 @@ class _Parser:
         while True:
             token = tokens[self.pos]
             kind = token[0]
-            if kind == "name":
+            if kind == "name" or kind == "qstr":
                 labels.append(token[1])
                 self.pos += 1
             elif kind == "oquote":
@@ -337,6 +339,10 @@ class _Parser:
     def term(self, token: tuple):
         kind = token[0]
         line = token[2]
+        if kind == "qstr":   # a quoted string without sequences: the scanner decoded it
+            self.pos += 1
+            self.last_line = line
+            return Literal(token[1], line)
         if kind == "name":
             self.pos += 1
             self.last_line = line

@@ -11,7 +11,8 @@ A token is a tuple (kind, value, line). Punctuation and operators are their own 
     name      identifier or keyword, value = the text
     number    value = the text
     nl        a newline
-    oquote / cquote          opening / closing `"` of a quoted template
+    qstr      a quoted string without sequences, value = the text, escapes decoded
+    oquote / cquote          opening / closing `"` of any other quoted template
     oheredoc / cheredoc      `<<EOT` / `<<-EOT` (value = True for `<<-`) / its closing marker
     lit       literal template text, escapes decoded (value = the text)
     interp / directive       `${` / `%{` (value = True when followed by the `~` strip marker)
@@ -24,6 +25,7 @@ Input problems are InputError(message, path, line); the token count is bounded.
 from __future__ import annotations
 
 import re
+import sys
 
 from checker.errors import InputError
 from checker.hcl.templates import unescape
@@ -34,6 +36,10 @@ __all__ = ["scan", "scan_template", "MAX_TOKENS"]
 # each); ordinary Terraform has ~0.15 tokens per byte, so this admits several MB of
 # ordinary source while a file of a million newlines or operators is refused quickly.
 MAX_TOKENS = 500_000
+
+# A run of plain characters in a quoted string: possessive where Python has it (3.11), so that a
+# string left open on its line fails in linear time either way.
+_PLAIN_RUN = r'[^"\\$%\n]++' if sys.version_info >= (3, 11) else r'[^"\\$%\n]'
 
 # One token per match, with the blanks before it (the end of the text matches as `end`).
 _EXPRESSION_RE = re.compile(r"""
@@ -47,12 +53,13 @@ _EXPRESSION_RE = re.compile(r"""
   | (?P<heredoc><<)
   | (?P<op>==|!=|<=|>=|&&|\|\||=>|\.\.\.|::|[-+*/%<>=!?:,.()\[\]])
   | (?P<brace>[{}])
+  | (?P<string>"(?:PLAIN_RUN|\\.|\$\$\{|%%\{|\$(?!\{)|%(?!\{))*")    # no sequence in it
   | (?P<quote>")
   | (?P<strip>~[ \t]*})
   | (?P<escaped>\\"(?:[^"\\\n]|\\.)*\\")
   | (?P<end>\Z)
   )
-""", re.X)
+""".replace("PLAIN_RUN", _PLAIN_RUN), re.X)
 _INTEGER_RE = re.compile(r"[0-9]+")          # after a `.`: `a.0.1` is two legacy indexes
 _HEREDOC_HEAD_RE = re.compile(r"<<(-?)([A-Za-z][A-Za-z0-9._-]*)[ \t]*\n")
 # Literal text of a quoted template: up to a quote, a backslash that is not an escape, a
@@ -97,83 +104,111 @@ class _Scanner:
         expression_match = _EXPRESSION_RE.match
         pos = 0
         limit = modes[-1][4] if modes[-1][0] == _HEREDOC else n  # end of the innermost heredoc
-        next_budget_check = 4096
         while True:
+            if len(tokens) > MAX_TOKENS:
+                raise self.error(f"too large to parse: more than {MAX_TOKENS:,} tokens; "
+                                 "split the file", self.line)
             mode = modes[-1]
             kind = mode[0]
-            if len(tokens) > next_budget_check:
-                if len(tokens) > MAX_TOKENS:
-                    raise self.error(f"too large to parse: more than {MAX_TOKENS:,} tokens; "
-                                     "split the file", self.line)
-                next_budget_check += 4096
             if kind == _QUOTED:
                 pos = self.quoted_text(pos, mode, modes, tokens)
                 continue
             if kind == _HEREDOC:
                 pos, limit = self.heredoc_text(pos, mode, modes, tokens, limit)
                 continue
-            # ---- expression mode
-            if pos >= limit:
-                self.check_sequences_closed(modes)
-                append(("eof", None, self.line))
-                return tokens
-            m = expression_match(text, pos, limit)
-            if m is None:
-                self.unexpected_character(pos)
-            group = m.lastgroup
-            end = m.end()
-            if group == "name":
-                append(("name", m.group(group), self.line))
-            elif group == "op":
-                op = m.group(group)
-                append((op, op, self.line))
-            elif group == "nl":
-                append(("nl", None, self.line))
-                self.line += 1
-            elif group == "comment":
-                pass
-            elif group == "brace":
-                if m.group(group) == "{":
-                    modes.append((_BRACE,))
-                    append(("{", "{", self.line))
-                elif kind == _SEQ:
-                    modes.pop()
-                    append(("seqend", False, self.line))
-                else:
-                    if kind == _BRACE:
-                        modes.pop()
-                    append(("}", "}", self.line))
-            elif group == "quote":
-                modes.append((_QUOTED, self.line))
-                append(("oquote", None, self.line))
-            elif group == "number":
-                start = m.start(group)
-                if tokens and tokens[-1][0] == ".":
-                    end = _INTEGER_RE.match(text, start).end()
-                append(("number", text[start:end], self.line))
-            elif group == "end":
+            # ---- expression mode: token after token until the mode changes
+            countdown = 4096   # tokens between two checks of the budget
+            while countdown:
+                countdown -= 1
+                m = expression_match(text, pos, limit)
+                if m is None:
+                    self.unexpected_character(pos)
+                group = m.lastgroup
+                end = m.end()
+                if group == "name":
+                    append(("name", m.group(group), self.line))
+                elif group == "op":
+                    op = m.group(group)
+                    append((op, op, self.line))
+                elif group == "string":
+                    append(("qstr", self.simple_string(m.group(group)), self.line))
+                elif group == "nl":
+                    append(("nl", None, self.line))
+                    self.line += 1
+                elif group == "comment":
+                    pass
+                elif group == "number":
+                    start = m.start(group)
+                    if tokens and tokens[-1][0] == ".":
+                        end = _INTEGER_RE.match(text, start).end()
+                    append(("number", text[start:end], self.line))
+                elif group == "block":
+                    close = text.find("*/", end, limit)
+                    if close < 0:
+                        raise self.error("unterminated /* comment", self.line)
+                    end = close + 2
+                    self.line += text.count("\n", pos, end)
+                elif group == "escaped":
+                    try:
+                        value = unescape(m.group(group)[2:-2])
+                    except ValueError as exc:
+                        raise self.error(str(exc), self.line) from None
+                    append(("str", value, self.line))
+                elif group == "end":
+                    self.check_sequences_closed(modes)
+                    append(("eof", None, self.line))
+                    return tokens
+                else:   # the mode changes
+                    pos = self.change_mode(group, m, end, kind, modes, tokens)
+                    if group == "heredoc":
+                        pos, limit = pos
+                    break
                 pos = end
-                continue   # the `pos >= limit` case above
-            elif group == "block":
-                close = text.find("*/", end, limit)
-                if close < 0:
-                    raise self.error("unterminated /* comment", self.line)
-                end = close + 2
-                self.line += text.count("\n", pos, end)
-            elif group == "heredoc":
-                end, limit = self.heredoc_head(m.start(group), modes, tokens, limit)
-            elif group == "strip":
-                if kind != _SEQ:
-                    raise self.error("unexpected '~'", self.line)
+
+    def change_mode(self, group: str, m: re.Match, end: int, kind: int, modes: list,
+                    tokens: list):
+        """A token that opens or closes a mode; the position after it (and for a heredoc,
+        the new limit)."""
+        if group == "brace":
+            if m.group(group) == "{":
+                modes.append((_BRACE,))
+                tokens.append(("{", "{", self.line))
+            elif kind == _SEQ:
                 modes.pop()
-                append(("seqend", True, self.line))
-            else:  # escaped-quote string
-                try:
-                    value = unescape(m.group(group)[2:-2])
-                except ValueError as exc:
-                    raise self.error(str(exc), self.line) from None
-                append(("str", value, self.line))
-            pos = end
+                tokens.append(("seqend", False, self.line))
+            else:
+                if kind == _BRACE:
+                    modes.pop()
+                tokens.append(("}", "}", self.line))
+        elif group == "quote":
+            modes.append((_QUOTED, self.line))
+            tokens.append(("oquote", None, self.line))
+        elif group == "heredoc":
+            return self.heredoc_head(m.start(group), modes, tokens, self.limit_of(modes))
+        else:   # strip: `~}`
+            if kind != _SEQ:
+                raise self.error("unexpected '~'", self.line)
+            modes.pop()
+            tokens.append(("seqend", True, self.line))
+        return end
+
+    @staticmethod
+    def limit_of(modes: list) -> int:
+        """End of the innermost heredoc body (what a nested heredoc must stay within)."""
+        for mode in reversed(modes):
+            if mode[0] == _HEREDOC:
+                return mode[1]
+        return 1 << 62
+
+    def simple_string(self, quoted: str) -> str:
+        """The value of a quoted string with no template sequence."""
+        raw = quoted[1:-1]
+        if "$${" in raw or "%%{" in raw:
+            raw = raw.replace("$${", "${").replace("%%{", "%{")
+        try:
+            return unescape(raw)
+        except ValueError as exc:
+            raise self.error(str(exc), self.line) from None
 
     def unexpected_character(self, pos: int) -> None:
         text = self.text
