@@ -1,83 +1,84 @@
-"""Spread independent work — the evaluation of a tree's root modules — over the machine's cores.
+"""Spread a large tree's work over the machine's cores: shares of it in forked processes.
 
-Evaluation is the bulk of a cold scan of a large tree (parsing is about a tenth of it), and root
-modules are independent of each other. Work starts in the calling process; once it has taken
-SERIAL_SECONDS and at least two items remain, the rest goes to forked workers, which start with
-everything already parsed in memory and return their outcomes pickled, collected in order.
-Forking costs tens of milliseconds, which is why quick scans never fork; platforms without fork
-stay serial (spawned workers would have to parse everything again).
+Each share (for the Terraform loader: a set of directories) is handled by one process, share 0
+by this one, in two phases: `first(share)` (parse the share and find the local modules it
+calls), then, once this process has combined every share's first result (which directories are
+root modules), `second(share, combined)` (evaluate the share's roots). Workers are forked
+before any parsing, so they start small (no copy-on-write storm) and keep what they parsed for
+the second phase; only the small first results and the outcomes travel, pickled, through pipes.
+Platforms without fork, or any failure of a worker, make `two_phase` return None: the caller
+then does all the work itself, so a result never depends on whether workers were used.
 """
 from __future__ import annotations
 
 import os
-import time
 from typing import Any, Callable, Optional
 
-SERIAL_SECONDS = 0.04   # measured on the corpus: forking pays once evaluation runs longer
 MAX_WORKERS = 8
 
-_task: Optional[tuple[Callable[[Any], Any], list]] = None   # inherited by forked workers
+
+def worker_count(work_bytes: int, min_bytes: int) -> int:
+    """Processes worth using for `work_bytes` of input: 1 below `min_bytes` or without fork."""
+    if work_bytes < min_bytes or not hasattr(os, "fork"):
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_WORKERS, work_bytes // min_bytes + 1))
 
 
-def map_ordered(function: Callable[[Any], Any], items: list, *,
-                on_result: Callable[[], None] = lambda: None) -> list:
-    """[function(item) for item in items], in order; `function` need not be picklable (workers
-    inherit it), its results must be."""
-    results: list = []
-    start = time.perf_counter()
-    workers_possible = True
-    while len(results) < len(items):
-        remaining = items[len(results):]
-        if (workers_possible and len(remaining) >= 2
-                and time.perf_counter() - start >= SERIAL_SECONDS):
-            rest = _in_workers(function, remaining, on_result)
-            if rest is not None:
-                return results + rest
-            workers_possible = False
-        results.append(function(remaining[0]))
-        on_result()
-    return results
-
-
-def _in_workers(function: Callable[[Any], Any], items: list,
-                on_result: Callable[[], None]) -> Optional[list]:
-    """The results, computed by forked workers and this process together, or None when that
-    is not possible. Workers take items from the front; this process takes them from the back
-    for as long as no worker has started them (its results need no pickling)."""
-    global _task
-    workers = min(os.cpu_count() or 1, MAX_WORKERS, len(items)) - 1
-    if workers < 1 or _task is not None:
-        return None
-    import concurrent.futures
+def two_phase(shares: list, first: Callable[[Any], Any], combine: Callable[[list], Any],
+              second: Callable[[Any, Any], Any]) -> Optional[list[tuple[Any, Any]]]:
+    """[(first(share), second(share, combined)) for each share], in order, with
+    combined = combine([first results]); or None when worker processes cannot be used.
+    `first` and `second` need not be picklable (workers inherit them); results must be."""
     import multiprocessing
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:
         return None
-    _task = (function, items)
+    children = []
     try:
-        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = [pool.submit(_run, index) for index in range(len(items))]
-            local = {}
-            for index in reversed(range(len(items))):
-                if not futures[index].cancel():
-                    break   # a worker has it, and every item before it
-                local[index] = function(items[index])
-                on_result()
-            results = []
-            for index, future in enumerate(futures):
-                if index in local:
-                    results.append(local[index])
-                else:
-                    results.append(future.result())
-                    on_result()
-            return results
-    except Exception:  # noqa: BLE001 - a killed worker, an unpicklable result...
-        return None    # the caller redoes the work itself, and reports what goes wrong
+        for share in shares[1:]:
+            ours, theirs = context.Pipe()
+            process = context.Process(target=_worker, args=(theirs, share, first, second),
+                                      daemon=True)
+            process.start()
+            theirs.close()
+            children.append((process, ours))
+        firsts = [first(shares[0])] + [_receive(conn) for _, conn in children]
+        combined = combine(firsts)
+        for _, conn in children:
+            conn.send(combined)
+        seconds = [second(shares[0], combined)] + [_receive(conn) for _, conn in children]
+        return list(zip(firsts, seconds))
+    except Exception:  # noqa: BLE001 - a worker that died or failed: the caller redoes it all
+        return None
     finally:
-        _task = None
+        for process, conn in children:
+            conn.close()
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
 
 
-def _run(index: int) -> Any:
-    function, items = _task
-    return function(items[index])
+def _worker(conn, share, first, second) -> None:
+    try:
+        conn.send(("ok", first(share)))
+        combined = conn.recv()
+        conn.send(("ok", second(share, combined)))
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which falls back
+        try:
+            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        except Exception:  # noqa: BLE001
+            pass
+    finally:
+        conn.close()
+
+
+def _receive(conn) -> Any:
+    status, value = conn.recv()
+    if status != "ok":
+        raise RuntimeError(f"worker failed: {value}")
+    return value

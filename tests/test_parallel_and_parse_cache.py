@@ -12,37 +12,41 @@ import checker.parse_cache as parse_cache
 FORK = hasattr(os, "fork") and (os.cpu_count() or 1) >= 2
 
 
-def _pid_of(item):
-    return item, os.getpid()
+def test_worker_count_follows_the_size_of_the_work(monkeypatch):
+    assert parallel.worker_count(10, 100) == 1
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    assert parallel.worker_count(150, 100) == 2          # not more workers than the work needs
+    assert parallel.worker_count(10_000, 100) == 4       # nor than cores
 
 
-def test_results_come_in_order_and_quick_work_stays_in_this_process():
-    results = parallel.map_ordered(_pid_of, list(range(20)))
-    assert [item for item, _ in results] == list(range(20))
-    assert {pid for _, pid in results} == {os.getpid()}
+def _first(share):
+    return sum(share), os.getpid()
 
 
-@pytest.mark.skipif(not FORK, reason="needs fork and two cores")
-def test_slow_work_is_shared_with_forked_workers(monkeypatch):
-    monkeypatch.setattr(parallel, "SERIAL_SECONDS", 0.0)
-    seen = []
-
-    def slow(item):   # a closure: workers inherit it, it is never pickled
-        import time
-        time.sleep(0.02)
-        return item * 2, os.getpid()
-
-    results = parallel.map_ordered(slow, list(range(30)), on_result=lambda: seen.append(1))
-    assert [value for value, _ in results] == [2 * i for i in range(30)]
-    assert len({pid for _, pid in results}) >= 2
-    assert len(seen) == 30
+def _second(share, combined):
+    return [item * combined for item in share], os.getpid()
 
 
 @pytest.mark.skipif(not FORK, reason="needs fork and two cores")
-def test_an_unpicklable_result_falls_back_to_this_process(monkeypatch):
-    monkeypatch.setattr(parallel, "SERIAL_SECONDS", 0.0)
-    results = parallel.map_ordered(lambda item: (item, threading.Lock()), list(range(8)))
-    assert [item for item, _ in results] == list(range(8))
+def test_two_phases_over_forked_workers():
+    shares = [[1, 2], [3], [4, 5, 6]]
+    results = parallel.two_phase(shares, _first, lambda firsts: sum(s for s, _ in firsts), _second)
+    assert [first[0] for first, _ in results] == [3, 3, 15]
+    assert [second[0] for _, second in results] == [[21, 42], [63], [84, 105, 126]]
+    pids = [first[1] for first, _ in results]
+    assert pids[0] == os.getpid() and len(set(pids)) == 3
+    assert [second[1] for _, second in results] == pids  # each share stays in its process
+
+
+@pytest.mark.skipif(not FORK, reason="needs fork and two cores")
+def test_a_failing_or_unpicklable_worker_gives_none():
+    def failing(share):
+        if share == "bad":
+            raise ValueError("boom")
+        return share
+    assert parallel.two_phase(["ok", "bad"], failing, list, lambda s, c: s) is None
+    unpicklable = parallel.two_phase(["a", "b"], lambda s: threading.Lock(), list, lambda s, c: s)
+    assert unpicklable is None
 
 
 # ------------------------------------------------------------------ parse cache

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import textwrap
 from pathlib import Path
 
@@ -399,7 +400,22 @@ def test_roots_evaluated_in_worker_processes_give_the_same_result(tmp_path, monk
         assert not result.errors
         return [(r.location.file, r.address, r.attributes["bucket"]) for r in result.resources]
 
+    import checker.terraform.loader as loader
+    monkeypatch.setenv("PDGUARD_CACHE_DIR", "off")   # evaluate both times
+    monkeypatch.setattr(loader, "PARALLEL_MIN_BYTES", 10**12)
     serial = buckets()
-    monkeypatch.setattr(checker.parallel, "SERIAL_SECONDS", 0.0)
+    monkeypatch.setattr(loader, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(checker.parallel.os, "sched_getaffinity", lambda pid: {0, 1, 2},
+                        raising=False)
+    used = []
+    real_two_phase = checker.parallel.two_phase
+
+    def spy(shares, *args):
+        results = real_two_phase(shares, *args)
+        used.append((len(shares), results is not None))
+        return results
+    monkeypatch.setattr(checker.parallel, "two_phase", spy)
     assert buckets() == serial
+    if hasattr(os, "fork"):
+        assert used == [(3, True)]
     assert [bucket for _, _, bucket in serial] == [f"env{n}-data" for n in range(6)]

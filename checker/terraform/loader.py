@@ -61,20 +61,31 @@ class _RootOutcome:
     files_read: set
 
 
-def _evaluate_roots(dirs, explicit, scan_root, var_files, cli_vars, parse) -> TerraformResult:
-    from ..parallel import map_ordered
-    from ..progress import Progress
+# Terraform source (bytes) per worker process: below this, forking costs more than it saves.
+PARALLEL_MIN_BYTES = 256 * 1024
 
-    result = TerraformResult()
-    parsed: dict[Path, ast.File] = {}
-    parsed_files: list[str] = []
-    parsing = Progress(sum(1 for d in dirs for _ in d.glob("*.tf")), "parsing")
 
-    def parse_cached(path: Path) -> ast.File:
+class _Share:
+    """Directories one process parses and, those that are root modules, evaluates."""
+
+    def __init__(self, dirs: list[Path], scan_root: Path, parse: Callable, var_files, cli_vars,
+                 show_progress: bool):
+        self.dirs = dirs
+        self.scan_root = scan_root
+        self.parse = parse
+        self.var_files = var_files
+        self.cli_vars = cli_vars
+        self.show_progress = show_progress
+        self.parsed: dict[Path, ast.File] = {}
+        self.parsed_files: list[str] = []
+        self.parsing = None
+
+    def parse_cached(self, path: Path) -> ast.File:
+        parsed = self.parsed
         if path not in parsed:
-            rel = ctx_rel(path, scan_root)
+            rel = ctx_rel(path, self.scan_root)
             try:
-                parsed[path] = parse(path, rel)
+                parsed[path] = self.parse(path, rel)
             except InputError:
                 raise
             except (RecursionError, MemoryError):
@@ -82,39 +93,114 @@ def _evaluate_roots(dirs, explicit, scan_root, var_files, cli_vars, parse) -> Te
             except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the scan
                 raise InputError(f"could not parse ({type(exc).__name__}: {str(exc)[:200]})",
                                  rel) from None
-            parsed_files.append(rel)
-            if parsing is not None:
-                parsing.tick()
+            self.parsed_files.append(rel)
+            if self.parsing is not None:
+                self.parsing.tick()
         return parsed[path]
 
-    called = _locally_called_dirs(dirs, parse_cached, result)
-    parsing.close()
-    parsing = None   # remote and outside modules are parsed while evaluating: no second bar
-    result.files.extend(parsed_files)
-    roots = []
-    for directory in dirs:
-        directory = directory.resolve()
-        if directory not in called or directory in explicit:
-            roots.append(directory)
+    def called_dirs(self) -> tuple[set, list]:
+        """Phase one: the local module directories these directories call, and the files
+        parsed to find them."""
+        from ..progress import Progress
+        if self.show_progress:
+            self.parsing = Progress(sum(1 for d in self.dirs for _ in d.glob("*.tf")), "parsing")
+        called = _locally_called_dirs(self.dirs, self.parse_cached)
+        if self.parsing is not None:
+            self.parsing.close()
+            self.parsing = None   # modules outside the share are parsed while evaluating
+        return called, list(self.parsed_files)
 
-    def evaluate_root(directory: Path) -> _RootOutcome:
-        first_new_file = len(parsed_files)
-        ctx, resources = _evaluate_root(directory, scan_root, parse_cached, var_files, cli_vars)
-        return _RootOutcome(resources, ctx.errors, ctx.notes, parsed_files[first_new_file:],
-                            set(ctx.files.touched))
+    def evaluate(self, roots: list[Path]) -> dict[Path, _RootOutcome]:
+        """Phase two: evaluate those of this share's directories that are root modules."""
+        from ..progress import Progress
+        roots_here = set(roots)
+        mine = [d for d in self.dirs if d in roots_here]
+        progress = Progress(len(mine), "evaluating modules")
+        progress.enabled = progress.enabled and self.show_progress
+        outcomes = {}
+        for directory in mine:
+            first_new_file = len(self.parsed_files)
+            ctx, resources = _evaluate_root(directory, self.scan_root, self.parse_cached,
+                                            self.var_files, self.cli_vars)
+            outcomes[directory] = _RootOutcome(resources, ctx.errors, ctx.notes,
+                                               self.parsed_files[first_new_file:],
+                                               set(ctx.files.touched))
+            progress.tick()
+        progress.close()
+        return outcomes
 
-    progress = Progress(len(roots), "evaluating modules")
-    outcomes = map_ordered(evaluate_root, roots, on_result=progress.tick)
-    progress.close()
-    for outcome in outcomes:
+
+def _evaluate_roots(dirs, explicit, scan_root, var_files, cli_vars, parse) -> TerraformResult:
+    """Parse every directory, find the root modules (those no other scanned directory calls,
+    and those named explicitly) and evaluate them; large trees in several processes."""
+    from ..parallel import two_phase, worker_count
+
+    dirs = list(dict.fromkeys(_real(d) for d in dirs))
+    sizes = {d: _tf_bytes(d) for d in dirs}
+    shares = _partition(dirs, sizes, worker_count(sum(sizes.values()), PARALLEL_MIN_BYTES))
+    make = [_Share(share, scan_root, parse, var_files, cli_vars, show_progress=(i == 0))
+            for i, share in enumerate(shares)]
+
+    def roots_of(firsts: list) -> list[Path]:
+        called = set().union(*(called for called, _ in firsts))
+        return [d for d in dirs if d not in called or d in explicit]
+
+    results = None
+    if len(make) > 1:
+        results = two_phase(make, _Share.called_dirs, roots_of, _Share.evaluate)
+    if results is None:   # one process: everything here
+        share = _Share(dirs, scan_root, parse, var_files, cli_vars, show_progress=True)
+        first = share.called_dirs()
+        results = [(first, share.evaluate(roots_of([first])))]
+
+    result = TerraformResult()
+    seen_files: set = set()
+    outcomes: dict[Path, _RootOutcome] = {}
+    for (_, files), share_outcomes in results:
+        _add_files(result, seen_files, files)
+        outcomes.update(share_outcomes)
+    for directory in roots_of([first for first, _ in results]):
+        outcome = outcomes[directory]
         result.resources.extend(outcome.resources)
         result.errors.extend(outcome.errors)
         result.notes.extend(outcome.notes)
-        result.files.extend(f for f in outcome.files if f not in result.files)
+        _add_files(result, seen_files, outcome.files)
         result.files_read.update(outcome.files_read)
     result.errors = _dedupe(result.errors)
     result.notes = _dedupe(result.notes)
     return result
+
+
+def _tf_bytes(directory: Path) -> int:
+    total = 0
+    for path in directory.glob("*.tf"):
+        try:
+            total += path.stat().st_size
+        except OSError:
+            pass
+    return total
+
+
+def _partition(dirs: list[Path], sizes: dict, count: int) -> list[list[Path]]:
+    """`count` shares of about the same size (largest directories first), each keeping the
+    scan order; the first share is this process's."""
+    if count <= 1:
+        return [dirs]
+    loads = [0] * count
+    owner: dict[Path, int] = {}
+    for directory in sorted(dirs, key=lambda d: -sizes[d]):
+        share = loads.index(min(loads))
+        owner[directory] = share
+        loads[share] += sizes[directory] + 1
+    shares = [[d for d in dirs if owner[d] == i] for i in range(count)]
+    return [share for share in shares if share] or [dirs]
+
+
+def _add_files(result: TerraformResult, seen: set, files: list) -> None:
+    for rel in files:
+        if rel not in seen:
+            seen.add(rel)
+            result.files.append(rel)
 
 
 def _evaluate_root(directory: Path, scan_root: Path, parse_cached: Callable, var_files,
@@ -255,7 +341,7 @@ def _parse_file(path: Path, rel: str) -> ast.File:
     return parse_hcl(read_text(path, rel), rel)
 
 
-def _locally_called_dirs(dirs: list[Path], parse: Callable, result: TerraformResult) -> set:
+def _locally_called_dirs(dirs: list[Path], parse: Callable) -> set:
     from ..hcl import ast
     called = set()
     for directory in dirs:
