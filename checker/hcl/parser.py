@@ -403,11 +403,11 @@ class _Parser:
             kind = self.peek()[0]
             if kind == ",":
                 self.pos += 1
-            elif kind == "...":
+            elif kind == "...":   # expands the last argument: must be followed by `)`
                 self.pos += 1
                 expand_final = True
-                self.expect(")", "')' after '...'")
-                self.pos -= 1
+                if self.peek()[0] != ")":
+                    raise self.unexpected(self.peek(), "')' after '...'")
             elif kind != ")":
                 raise self.unexpected(self.peek(), "',' or " + _closing(")", line))
         self.advance()
