@@ -407,3 +407,23 @@ def test_baseline_findings_in_every_format(tmp_path):
     text = run("text")
     assert "aws_s3_bucket.exports" in text and "aws_s3_bucket.records" not in text
     assert f"{len(old)} in the baseline" in text and len(new) > 0
+
+
+def test_module_callers_follow_changed_files_through_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("PDGUARD_CACHE_DIR", str(tmp_path / "cache"))
+    repo = tmp_path / "repo"
+    (repo / "modules" / "store").mkdir(parents=True)
+    (repo / "modules" / "store" / "main.tf").write_text('resource "aws_s3_bucket" "b" {}\n')
+    (repo / "prod").mkdir()
+    (repo / "prod" / "main.tf").write_text('module "s" {\n  source = "../modules/store"\n}\n')
+    (repo / "dir.tf").mkdir()   # a folder with a .tf name is walked, not read
+    (repo / "dir.tf" / "main.tf").write_text('module "t" {\n  source = "../modules/store"\n}\n')
+    store = (repo / "modules" / "store").resolve()
+    assert module_callers(repo)[store] == {(repo / "prod").resolve(), (repo / "dir.tf").resolve()}
+    assert list((tmp_path / "cache").rglob("*.pickle"))        # the sources were kept
+    (repo / "staging").mkdir()
+    (repo / "staging" / "main.tf").write_text('module "s" {\n  source = "../modules/store"\n}\n')
+    (repo / "prod" / "main.tf").write_text('resource "aws_s3_bucket" "p" {}\n')   # no longer calls
+    assert module_callers(repo)[store] == {(repo / "staging").resolve(), (repo / "dir.tf").resolve()}
+    monkeypatch.setenv("PDGUARD_CACHE_DIR", "off")
+    assert module_callers(repo)[store] == {(repo / "staging").resolve(), (repo / "dir.tf").resolve()}
