@@ -128,3 +128,17 @@ def test_public_ip_load_balancer_scheme_and_stage_logging(tmp_path):
     assert fact("aws_apigatewayv2_stage.logged", "access_logging") is True
     assert fact("aws_api_gateway_rest_api.private", "public") is False
     assert fact("aws_api_gateway_method.m", "public") is False
+
+
+def test_policy_conditions_with_null_or_unknown_keys_do_not_crash():
+    from checker.normalize import aws_iam
+    from checker.values import Unknown, is_unknown
+    doc = {"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                          "Condition": {"Bool": {None: "false"}}}]}
+    assert aws_iam.denies_insecure_transport(doc) is False
+    unknown_key = Unknown("variable not known")
+    doc["Statement"][0]["Condition"] = {"Bool": {unknown_key: "false"}}
+    assert is_unknown(aws_iam.denies_insecure_transport(doc))
+    assert aws_iam.condition_restricts({"StringEquals": {None: "x"}}) is False
+    assert is_unknown(aws_iam.condition_restricts({"StringEquals": {unknown_key: "x"}}))
+    assert aws_iam.condition_restricts({None: {"aws:SourceVpc": "vpc-1"}}) is False

@@ -112,13 +112,15 @@ def condition_restricts(condition: Any) -> Any:
     if not isinstance(condition, dict):
         return False
     for operator, clauses in condition.items():
-        if is_unknown(clauses):
-            return clauses
-        if not isinstance(clauses, dict) or any(operator.startswith(n) or n in operator
-                                                for n in NEGATED_OPERATORS):
+        if is_unknown(clauses) or is_unknown(operator):
+            return clauses if is_unknown(clauses) else operator
+        if not isinstance(clauses, dict) or not isinstance(operator, str) or any(
+                operator.startswith(n) or n in operator for n in NEGATED_OPERATORS):
             continue
         for key, values in clauses.items():
-            if key.lower() not in RESTRICTING_KEYS:
+            if is_unknown(key):
+                return key   # a condition on a key not known yet: cannot tell
+            if not isinstance(key, str) or key.lower() not in RESTRICTING_KEYS:
                 continue
             values = values if isinstance(values, list) else [values]
             if any(is_unknown(v) for v in values):
@@ -137,6 +139,7 @@ def denies_insecure_transport(doc: Any) -> Any:
         return False
     if is_unknown(doc):
         return doc
+    undecided: Any = False
     for stmt in statements(doc):
         if not isinstance(stmt, dict) or stmt.get("Effect") != "Deny":
             continue
@@ -144,16 +147,21 @@ def denies_insecure_transport(doc: Any) -> Any:
         if not isinstance(condition, dict):
             continue
         for operator, clauses in condition.items():
-            if not isinstance(clauses, dict):
+            if not isinstance(clauses, dict) or not isinstance(operator, str):
                 continue
             for key, values in clauses.items():
+                if is_unknown(key):
+                    undecided = key   # maybe aws:SecureTransport: decided below
+                    continue
+                if not isinstance(key, str):
+                    continue
                 if key.lower() == "aws:securetransport":
                     values = values if isinstance(values, list) else [values]
                     if any(str(v).lower() == "false" for v in values if not is_unknown(v)):
                         return True
                 if key.lower() == "s3:tlsversion" and operator.startswith("NumericLessThan"):
                     return True
-    return False
+    return undecided
 
 
 def _sid(stmt: dict) -> str:
