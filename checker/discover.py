@@ -6,6 +6,8 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .paths import relative_to_root
+
 # Folders that hold tool state or dependencies, never the user's configuration.
 SKIP_DIRS = frozenset({".git", ".terraform", ".terragrunt-cache", "node_modules", ".venv",
                        "__pycache__", ".pytest_cache", ".mypy_cache", ".tox"})
@@ -50,7 +52,7 @@ def discover(paths: list[Path], exclude=lambda rel: False) -> Discovered:
                 continue
             seen.add(real)
             dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
-            rel = _rel(current, root)
+            rel = relative_to_root(current, root)
             if rel and exclude(rel):
                 dirnames[:] = []
                 continue
@@ -68,15 +70,7 @@ def discover(paths: list[Path], exclude=lambda rel: False) -> Discovered:
 
 def relative(path: Path, root: Path) -> str:
     """A path as reports show it: relative to the scan root, with forward slashes."""
-    return _rel(path, root) or path.name
-
-
-def _rel(path: Path, root: Path) -> str:
-    try:
-        rel = Path(os.path.realpath(path)).relative_to(root).as_posix()
-    except ValueError:
-        rel = os.path.relpath(path, root)
-    return "" if rel == "." else rel
+    return relative_to_root(path, root) or path.name
 
 
 def read_text(path: Path, rel: str) -> str:

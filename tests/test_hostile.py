@@ -361,3 +361,18 @@ def test_unrecognised_file_named_explicitly_is_an_error(tmp_path, monkeypatch):
         code, report = _scan([tmp_path / name], monkeypatch, tmp_path)
         assert code == 2
         assert report["errors"][0]["file"] == name
+
+
+def test_paths_are_named_by_their_links_inside_resolved_folders(tmp_path):
+    from checker.paths import relative_to_root
+    root = tmp_path.resolve()
+    (root / "real").mkdir()
+    (root / "real" / "main.tf").write_text("")
+    (root / "alias").symlink_to(root / "real")
+    (root / "real" / "link.tf").symlink_to(root / "real" / "main.tf")
+    assert relative_to_root(root / "alias" / "main.tf", root) == "real/main.tf"   # folder resolved
+    assert relative_to_root(root / "real" / "link.tf", root) == "real/link.tf"    # file: its link
+    assert relative_to_root(root, root) == ""
+    assert relative_to_root(root.parent / "elsewhere.tf", root) == "../elsewhere.tf"
+    (root / "loop").symlink_to(root / "loop")
+    assert relative_to_root(root / "loop" / "x.tf", root).endswith("x.tf")       # no exception

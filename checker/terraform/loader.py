@@ -12,6 +12,7 @@ from .. import cache
 from ..discover import read_text
 from ..errors import EvalError, InputError
 from ..model import RawResource
+from ..paths import real as _real, relative_to_root
 
 if TYPE_CHECKING:
     from ..hcl import ast
@@ -308,22 +309,7 @@ def _from_cacheable(data: dict) -> TerraformResult:
 
 
 def ctx_rel(path: Path, root: Path) -> str:
-    import os
-    try:
-        return _real_file(path).relative_to(root).as_posix()
-    except ValueError:
-        return Path(os.path.relpath(_real_file(path), root)).as_posix()
-
-
-def _real(path: Path) -> Path:
-    """path.resolve() that does not raise on a symlink loop (the loop then fails to read)."""
-    import os
-    return Path(os.path.realpath(path))
-
-
-def _real_file(path: Path) -> Path:
-    """A file's path with its folder resolved: a symlinked file is named by its link."""
-    return _real(path.parent) / path.name if path.name not in ("", ".", "..") else _real(path)
+    return relative_to_root(path, root) or path.name
 
 
 def _dedupe(items: list) -> list:

@@ -11,6 +11,7 @@ is Unknown, carrying the address of the resource it came from.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
@@ -20,6 +21,7 @@ from ..hcl import ast
 from ..hcl.evaluate import ChildScope, evaluate
 from ..hcl.functions import LimitError
 from ..model import Location, RawResource
+from ..paths import real_file, relative_to_root
 from ..values import Unknown, is_unknown, refs_of
 from . import iam_document
 from .types import convert_to_type
@@ -102,10 +104,7 @@ class Context:
         self.functions = functions_for(str(self.root_dir), str(scan_root), access=self.files)
 
     def rel(self, path: Path) -> str:
-        try:
-            return _realpath(path).relative_to(self.scan_root).as_posix()
-        except ValueError:
-            return Path(_relpath(_realpath(path), self.scan_root)).as_posix()
+        return relative_to_root(path, self.scan_root) or path.name
 
     def note(self, message: str, file: str, line: int = 0) -> None:
         self.notes.append(InputError(message, file, line))
@@ -123,19 +122,6 @@ class Context:
         if directory not in self._defs:
             self._defs[directory] = ModuleDef.load(self, directory)
         return self._defs[directory]
-
-
-def _realpath(path: Path) -> Path:
-    """path.resolve() that does not raise on a symlink loop (the loop then fails to read)."""
-    import os
-    if path.name in ("", ".", ".."):
-        return Path(os.path.realpath(path))
-    return Path(os.path.realpath(path.parent)) / path.name   # a symlinked file: named by its link
-
-
-def _relpath(path: Path, start: Path) -> str:
-    import os
-    return os.path.relpath(path, start)
 
 
 class ModuleDef:
@@ -221,7 +207,7 @@ class ModuleInstance:
     def path_object(self) -> dict:
         """`path`: paths relative to the root module, the directory Terraform runs in."""
         if self._path is None:
-            rel = Path(_relpath(self.mdef.dir, _realpath(self.ctx.root_dir))).as_posix()
+            rel = Path(os.path.relpath(self.mdef.dir, real_file(self.ctx.root_dir))).as_posix()
             self._path = {"module": rel, "root": ".", "cwd": "."}
         return dict(self._path)   # a copy: callers may not change the cached one
 
