@@ -1,9 +1,14 @@
 """Network reachability questions shared by policies and the exposure analysis."""
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from .values import is_unknown
+
+# Words that stand for "any address" where an address range is expected: the wildcard, and
+# Azure's Internet service tag (network security group rules).
+ANY_ADDRESS_WORDS = frozenset({"*", "internet"})
 
 # Ports whose exposure to the internet is dangerous whatever is behind them.
 ADMIN_PORTS = {22: "SSH", 3389: "RDP", 23: "Telnet", 5900: "VNC", 2375: "Docker API", 2376: "Docker API",
@@ -33,3 +38,19 @@ def internet_rules_to(sg, port: Any):
     if hits:
         return True, hits
     return (None, []) if unknown else (False, [])
+
+
+def covers_internet(cidr: Any) -> Any:
+    """True for a range covering every address of its family (0.0.0.0/0, ::/0, 0::/0 ...) or a
+    word meaning any address; Unknown stays Unknown; anything else is False."""
+    if is_unknown(cidr):
+        return cidr
+    if not isinstance(cidr, str):
+        return False
+    text = cidr.strip()
+    if text.lower() in ANY_ADDRESS_WORDS:
+        return True
+    try:
+        return ipaddress.ip_network(text, strict=False).prefixlen == 0
+    except ValueError:
+        return False

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from checker.normalize import normalize
 from checker.normalize.aws_compute import elb_policy_min_tls
-from checker.normalize.aws_network import IngressRule, is_internet
+from checker.network import covers_internet
+from checker.normalize.aws_network import IngressRule
 from checker.terraform.loader import load_terraform
 from checker.values import Unknown, is_unknown
 
@@ -35,11 +36,13 @@ def test_port_ranges_and_all_protocols():
 
 
 def test_internet_cidr_spellings():
-    assert is_internet("0.0.0.0/0") is True
-    assert is_internet("::/0") is True
-    assert is_internet("0::/0") is True
-    assert is_internet("10.0.0.0/8") is False
-    assert is_unknown(is_internet(Unknown("x")))
+    assert covers_internet("0.0.0.0/0") is True
+    assert covers_internet("::/0") is True
+    assert covers_internet("0::/0") is True
+    assert covers_internet("10.0.0.0/8") is False
+    assert is_unknown(covers_internet(Unknown("x")))
+    assert covers_internet(" * ") is True and covers_internet("Internet") is True   # Azure
+    assert covers_internet("not a range") is False and covers_internet(None) is False
 
 
 def test_acl_deny_shadowing():

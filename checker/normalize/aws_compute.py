@@ -569,8 +569,8 @@ def eks_cluster(f: Facts) -> None:
                   f"{opened}; public_access_cidrs not known before apply",
                   where=f.where("vpc_config.public_access_cidrs"))
         else:
-            from .aws_network import is_internet
-            wide = [c for c in cidrs if is_internet(c) is True]
+            from ..network import covers_internet
+            wide = [c for c in cidrs if covers_internet(c) is True]
             if wide:
                 f.set("public", True, f"{opened} with public_access_cidrs {', '.join(wide)}: the Kubernetes "
                       "API server is reachable from anywhere", where=f.where("vpc_config.public_access_cidrs"))

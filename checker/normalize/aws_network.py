@@ -26,16 +26,15 @@ What the provider does when an argument is absent, and how it is read here:
 """
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 from typing import Any, Optional
 
 from ..model import Location
+from ..network import covers_internet
 from ..values import Unknown, is_unknown, refs_of
 from .base import Facts, as_bool, attach, register, register_kind
 
 # "*" and "Internet" are how Azure NSG rules write "any source" (see azure_network.py).
-INTERNET = frozenset({"0.0.0.0/0", "::/0", "*", "Internet"})
 SG = ("aws_security_group", "aws_default_security_group")
 NACL = ("aws_network_acl", "aws_default_network_acl")
 attach("aws_security_group_rule", SG, ("security_group_id",))
@@ -47,19 +46,6 @@ register_kind("network", "aws_vpc", "aws_internet_gateway", "aws_route_table",
 
 ALL_PROTOCOLS = ("-1", "all")
 TCP = ("tcp", "6")
-
-
-def is_internet(cidr: Any) -> Any:
-    """True for a CIDR covering every address of its family (0.0.0.0/0, ::/0, 0::/0 ...);
-    Unknown stays Unknown; anything unparsable is compared literally."""
-    if is_unknown(cidr):
-        return cidr
-    if not isinstance(cidr, str):
-        return False
-    try:
-        return ipaddress.ip_network(cidr.strip(), strict=False).prefixlen == 0
-    except ValueError:
-        return cidr.strip() in INTERNET
 
 
 @dataclass(frozen=True)
@@ -74,7 +60,7 @@ class IngressRule:
 
     @property
     def from_internet(self) -> Any:
-        return is_internet(self.source)
+        return covers_internet(self.source)
 
     def _own_covers(self, port: int) -> Any:
         if is_unknown(self.protocol):
@@ -356,7 +342,7 @@ def _internet_route(f: Facts) -> None:
             to_igw = (isinstance(gateway, str) and gateway.startswith("igw-")) or any(
                 ref.split(".")[-2:-1] == ["aws_internet_gateway"] or ".aws_internet_gateway." in f".{ref}."
                 for ref in refs_of(gateway))
-            if destination in INTERNET and to_igw:
+            if covers_internet(destination) is True and to_igw:
                 f.set("routes_to_internet", True, f"route table {table.address} sends {destination} to an "
                       "internet gateway", "derived", f.where("", table))
                 return

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from ..values import Unknown, is_unknown
 from .base import Facts, as_bool, register
-from .gcp import is_internet_cidr
+from ..network import covers_internet
 
 
 @register("azurerm_kubernetes_cluster", "container_cluster")
@@ -45,8 +45,8 @@ def kubernetes_cluster(f: Facts) -> None:
               f.where("private_cluster_enabled") if private is not None else f.where())
         return
     ranges = ranges if isinstance(ranges, list) else [ranges]
-    wide = [r for r in ranges if is_internet_cidr(r) is True]
-    unknown = [r for r in ranges if is_unknown(is_internet_cidr(r))]
+    wide = [r for r in ranges if covers_internet(r) is True]
+    unknown = [r for r in ranges if is_unknown(covers_internet(r))]
     if wide:
         f.set("public", private if is_unknown(private) else True,
               f"{opened}; authorized IP ranges include {', '.join(map(str, wide))}: the Kubernetes API "

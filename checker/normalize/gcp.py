@@ -125,19 +125,6 @@ def _policy_grant(data: Any, wanted: Optional[tuple]):
     return unknown
 
 
-def is_internet_cidr(cidr: Any) -> Any:
-    """True for a range covering every address of its family (0.0.0.0/0, ::/0, 0::/0 ...)."""
-    import ipaddress
-    if is_unknown(cidr):
-        return cidr
-    if not isinstance(cidr, str):
-        return False
-    try:
-        return ipaddress.ip_network(cidr.strip(), strict=False).prefixlen == 0
-    except ValueError:
-        return False
-
-
 def set_public_from_iam(f: Facts, found, none_reason: str, facet: str = "public") -> None:
     if found is None:
         f.set(facet, False, none_reason, "derived", f.where())

@@ -32,7 +32,7 @@ from typing import Any
 from ..values import Unknown, is_unknown
 from .aws_network import IngressRule
 from .base import Facts, as_bool, register, register_kind
-from .gcp import is_internet_cidr
+from ..network import covers_internet
 
 register_kind("network", "google_compute_network", "google_compute_subnetwork", "google_compute_router",
               "google_compute_router_nat", "google_compute_route")
@@ -150,7 +150,7 @@ def _control_plane(f: Facts) -> None:
     unknown = None
     for index, block in enumerate(f.blocks(f"{path}.cidr_blocks")):
         cidr = block.get("cidr_block") if isinstance(block, dict) else block
-        wide = is_internet_cidr(cidr)
+        wide = covers_internet(cidr)
         if wide is True:
             f.set("public", True, f"master_authorized_networks_config admits {cidr}: the Kubernetes API is "
                   "reachable from the whole internet", where=f.where(f"{path}.cidr_blocks.{index}.cidr_block"))

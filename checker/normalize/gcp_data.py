@@ -41,7 +41,8 @@ from typing import Any
 
 from ..values import is_unknown
 from .base import Facts, as_bool, attach, register
-from .gcp import PUBLIC_MEMBERS, is_internet_cidr, kms_key_owner, public_iam_grant, set_public_from_iam
+from ..network import covers_internet
+from .gcp import PUBLIC_MEMBERS, kms_key_owner, public_iam_grant, set_public_from_iam
 
 VERSION_PORTS = (("POSTGRES", 5432), ("MYSQL", 3306), ("SQLSERVER", 1433))
 TLS_MODES = ("ENCRYPTED_ONLY", "TRUSTED_CLIENT_CERTIFICATE_REQUIRED")
@@ -87,7 +88,7 @@ def _sql_public(f: Facts) -> None:
         value = block.get("value") if isinstance(block, dict) else block
         if is_unknown(value):
             unknown_entry = unknown_entry or (value, index)
-        elif is_internet_cidr(value) is True:
+        elif covers_internet(value) is True:
             open_entry = open_entry or (value, index)
     where_open = f.where(f"{IP}.authorized_networks.{open_entry[1]}.value") if open_entry else None
     if open_entry:
