@@ -159,14 +159,14 @@ class _Scanner:
                     append(("eof", None, self.line))
                     return tokens
                 else:   # the mode changes
-                    pos = self.change_mode(group, m, end, kind, modes, tokens)
+                    pos = self.change_mode(group, m, end, kind, modes, tokens, limit)
                     if group == "heredoc":
                         pos, limit = pos
                     break
                 pos = end
 
     def change_mode(self, group: str, m: re.Match, end: int, kind: int, modes: list,
-                    tokens: list):
+                    tokens: list, limit: int):
         """A token that opens or closes a mode; the position after it (and for a heredoc,
         the new limit)."""
         if group == "brace":
@@ -184,21 +184,13 @@ class _Scanner:
             modes.append((_QUOTED, self.line))
             tokens.append(("oquote", None, self.line))
         elif group == "heredoc":
-            return self.heredoc_head(m.start(group), modes, tokens, self.limit_of(modes))
+            return self.heredoc_head(m.start(group), modes, tokens, limit)
         else:   # strip: `~}`
             if kind != _SEQ:
                 raise self.error("unexpected '~'", self.line)
             modes.pop()
             tokens.append(("seqend", True, self.line))
         return end
-
-    @staticmethod
-    def limit_of(modes: list) -> int:
-        """End of the innermost heredoc body (what a nested heredoc must stay within)."""
-        for mode in reversed(modes):
-            if mode[0] == _HEREDOC:
-                return mode[1]
-        return 1 << 62
 
     def simple_string(self, quoted: str) -> str:
         """The value of a quoted string with no template sequence."""

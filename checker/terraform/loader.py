@@ -28,7 +28,6 @@ class TerraformResult:
     resources: list = field(default_factory=list)     # RawResource
     errors: list = field(default_factory=list)        # InputError
     notes: list = field(default_factory=list)         # InputError (did not fail the scan)
-    files: list = field(default_factory=list)         # rel paths of every .tf read
     files_read: set = field(default_factory=set)      # paths file()/templatefile()/fileset() looked at
 
 
@@ -58,7 +57,6 @@ class _RootOutcome:
     resources: list
     errors: list
     notes: list
-    files: list          # rel paths of the .tf files parsed for this root and not before
     files_read: set
 
 
@@ -69,16 +67,16 @@ PARALLEL_MIN_BYTES = 256 * 1024
 class _Share:
     """Directories one process parses and, those that are root modules, evaluates."""
 
-    def __init__(self, dirs: list[Path], scan_root: Path, parse: Callable, var_files, cli_vars,
-                 show_progress: bool):
+    def __init__(self, dirs: list[Path], tf_files: dict, scan_root: Path, parse: Callable,
+                 var_files, cli_vars, show_progress: bool):
         self.dirs = dirs
+        self.tf_files = tf_files   # directory -> its .tf files, listed once for the whole scan
         self.scan_root = scan_root
         self.parse = parse
         self.var_files = var_files
         self.cli_vars = cli_vars
         self.show_progress = show_progress
         self.parsed: dict[Path, ast.File] = {}
-        self.parsed_files: list[str] = []
         self.parsing = None
 
     def parse_cached(self, path: Path) -> ast.File:
@@ -94,22 +92,20 @@ class _Share:
             except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the scan
                 raise InputError(f"could not parse ({type(exc).__name__}: {str(exc)[:200]})",
                                  rel) from None
-            self.parsed_files.append(rel)
             if self.parsing is not None:
                 self.parsing.tick()
         return parsed[path]
 
-    def called_dirs(self) -> tuple[set, list]:
-        """Phase one: the local module directories these directories call, and the files
-        parsed to find them."""
+    def called_dirs(self) -> set:
+        """Phase one: the local module directories these directories call."""
         from ..progress import Progress
         if self.show_progress:
-            self.parsing = Progress(sum(1 for d in self.dirs for _ in d.glob("*.tf")), "parsing")
-        called = _locally_called_dirs(self.dirs, self.parse_cached)
+            self.parsing = Progress(sum(len(self.tf_files[d]) for d in self.dirs), "parsing")
+        called = _locally_called_dirs(self.dirs, self.tf_files, self.parse_cached)
         if self.parsing is not None:
             self.parsing.close()
             self.parsing = None   # modules outside the share are parsed while evaluating
-        return called, list(self.parsed_files)
+        return called
 
     def evaluate(self, roots: list[Path]) -> dict[Path, _RootOutcome]:
         """Phase two: evaluate those of this share's directories that are root modules."""
@@ -120,11 +116,9 @@ class _Share:
         progress.enabled = progress.enabled and self.show_progress
         outcomes = {}
         for directory in mine:
-            first_new_file = len(self.parsed_files)
             ctx, resources = _evaluate_root(directory, self.scan_root, self.parse_cached,
                                             self.var_files, self.cli_vars)
             outcomes[directory] = _RootOutcome(resources, ctx.errors, ctx.notes,
-                                               self.parsed_files[first_new_file:],
                                                set(ctx.files.touched))
             progress.tick()
         progress.close()
@@ -137,44 +131,42 @@ def _evaluate_roots(dirs, explicit, scan_root, var_files, cli_vars, parse) -> Te
     from ..parallel import two_phase, worker_count
 
     dirs = list(dict.fromkeys(_real(d) for d in dirs))
-    sizes = {d: _tf_bytes(d) for d in dirs}
+    tf_files = {d: sorted(d.glob("*.tf")) for d in dirs}
+    sizes = {d: _total_size(files) for d, files in tf_files.items()}
     shares = _partition(dirs, sizes, worker_count(sum(sizes.values()), PARALLEL_MIN_BYTES))
-    make = [_Share(share, scan_root, parse, var_files, cli_vars, show_progress=(i == 0))
+    make = [_Share(share, tf_files, scan_root, parse, var_files, cli_vars, show_progress=(i == 0))
             for i, share in enumerate(shares)]
 
-    def roots_of(firsts: list) -> list[Path]:
-        called = set().union(*(called for called, _ in firsts))
+    def roots_of(called_sets: list) -> list[Path]:
+        called = set().union(*called_sets)
         return [d for d in dirs if d not in called or d in explicit]
 
     results = None
     if len(make) > 1:
         results = two_phase(make, _Share.called_dirs, roots_of, _Share.evaluate)
     if results is None:   # one process: everything here
-        share = _Share(dirs, scan_root, parse, var_files, cli_vars, show_progress=True)
+        share = _Share(dirs, tf_files, scan_root, parse, var_files, cli_vars, show_progress=True)
         first = share.called_dirs()
         results = [(first, share.evaluate(roots_of([first])))]
 
     result = TerraformResult()
-    seen_files: set = set()
     outcomes: dict[Path, _RootOutcome] = {}
-    for (_, files), share_outcomes in results:
-        _add_files(result, seen_files, files)
+    for _, share_outcomes in results:
         outcomes.update(share_outcomes)
-    for directory in roots_of([first for first, _ in results]):
+    for directory in roots_of([called for called, _ in results]):
         outcome = outcomes[directory]
         result.resources.extend(outcome.resources)
         result.errors.extend(outcome.errors)
         result.notes.extend(outcome.notes)
-        _add_files(result, seen_files, outcome.files)
         result.files_read.update(outcome.files_read)
     result.errors = _dedupe(result.errors)
     result.notes = _dedupe(result.notes)
     return result
 
 
-def _tf_bytes(directory: Path) -> int:
+def _total_size(files: list[Path]) -> int:
     total = 0
-    for path in directory.glob("*.tf"):
+    for path in files:
         try:
             total += path.stat().st_size
         except OSError:
@@ -195,13 +187,6 @@ def _partition(dirs: list[Path], sizes: dict, count: int) -> list[list[Path]]:
         loads[share] += sizes[directory] + 1
     shares = [[d for d in dirs if owner[d] == i] for i in range(count)]
     return [share for share in shares if share] or [dirs]
-
-
-def _add_files(result: TerraformResult, seen: set, files: list) -> None:
-    for rel in files:
-        if rel not in seen:
-            seen.add(rel)
-            result.files.append(rel)
 
 
 def _evaluate_root(directory: Path, scan_root: Path, parse_cached: Callable, var_files,
@@ -279,7 +264,7 @@ def _to_cacheable(result: TerraformResult) -> dict:
     def plain(errors):
         return [(e.message, e.file, e.line) for e in errors]
     return {"resources": result.resources, "errors": plain(result.errors),
-            "notes": plain(result.notes), "files": result.files,
+            "notes": plain(result.notes),
             "files_read": {path: _fingerprint(path) for path in result.files_read}}
 
 
@@ -305,7 +290,7 @@ def _unchanged(files_read: dict) -> bool:
 def _from_cacheable(data: dict) -> TerraformResult:
     return TerraformResult(resources=data["resources"],
                            errors=[InputError(*e) for e in data["errors"]],
-                           notes=[InputError(*e) for e in data["notes"]], files=data["files"])
+                           notes=[InputError(*e) for e in data["notes"]])
 
 
 def ctx_rel(path: Path, root: Path) -> str:
@@ -327,11 +312,11 @@ def _parse_file(path: Path, rel: str) -> ast.File:
     return parse_hcl(read_text(path, rel), rel)
 
 
-def _locally_called_dirs(dirs: list[Path], parse: Callable) -> set:
+def _locally_called_dirs(dirs: list[Path], tf_files: dict, parse: Callable) -> set:
     from ..hcl import ast
     called = set()
     for directory in dirs:
-        for path in sorted(directory.glob("*.tf")):
+        for path in tf_files[directory]:
             try:
                 parsed = parse(path)
             except InputError:
